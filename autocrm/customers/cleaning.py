@@ -1,0 +1,257 @@
+"""Turn what staff typed (form, API or import row) into normalized, validated field values.
+
+Each field runs through its rule in `autocrm.quality.validators`; every problem is collected
+and raised together as one ValidationError keyed by field name, so nothing is half-saved and
+the page (or the API's 400) can show each message at its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from autocrm.customers.choices import CustomerKind, IdType
+from autocrm.quality.address import validate_address_complete
+from autocrm.quality.validators import (
+    check_id_matches,
+    clean_text,
+    normalize_landline,
+    normalize_mobile,
+    validate_email,
+    validate_id_number,
+    validate_plate_number,
+    validate_uscc,
+    validate_vin,
+)
+
+MAX_HOBBIES = 3  # seed 002: up to three hobbies per prospect
+
+TEXT_FIELDS = (
+    "native_place", "health", "employer", "position", "former_reason", "remarks",
+    "form_number", "fax",
+)  # fmt: skip
+
+
+class FieldErrors:
+    """Collects ValidationErrors per field and raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str, error: ValidationError | str) -> None:
+        if isinstance(error, str):
+            error = ValidationError(error)
+        self.errors.setdefault(field, []).append(error)
+
+    def run(self, field: str, func: Callable[[], Any]) -> Any:
+        try:
+            return func()
+        except ValidationError as exc:
+            self.add(field, exc)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, Any]:
+    """Validate and normalize the customer fields present in `data`.
+
+    Only keys present in `data` are returned, so an update can be partial. Raises one
+    ValidationError with every problem keyed by field.
+    """
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+
+    if "kind" in data:
+        if data["kind"] not in CustomerKind.values:
+            errors.add("kind", _("Choose person or organization."))
+        out["kind"] = data["kind"]
+
+    if "name" in data:
+        name = clean_text(data["name"])
+        if not name:
+            errors.add("name", _("Enter the customer's name."))
+        elif len(name) > 100:
+            errors.add("name", _("The name is too long (100 characters at most)."))
+        out["name"] = name
+
+    if "mobile" in data:
+        raw = clean_text(data["mobile"])
+        out["mobile_raw"] = raw
+        out["mobile"] = errors.run("mobile", lambda: normalize_mobile(raw)) if raw else ""
+        out["mobile_last4"] = (out["mobile"] or "")[-4:]
+
+    if "landline" in data:
+        raw = clean_text(data["landline"])
+        out["landline"] = errors.run("landline", lambda: normalize_landline(raw)) if raw else ""
+
+    if "email" in data:
+        raw = clean_text(data["email"])
+        out["email"] = errors.run("email", lambda: validate_email(raw)) if raw else ""
+
+    if "address" in data:
+        raw = clean_text(data["address"])
+        if raw:
+            parsed = errors.run("address", lambda: validate_address_complete(raw))
+            if parsed is not None:
+                out.update(
+                    address=raw,
+                    province=parsed.province,
+                    city=parsed.city,
+                    district=parsed.district,
+                    street=parsed.street,
+                    house_number=parsed.house_number,
+                )
+        else:
+            out.update(address="", province="", city="", district="", street="", house_number="")
+
+    if "postcode" in data:
+        postcode = clean_text(data["postcode"])
+        if postcode and not (len(postcode) == 6 and postcode.isdigit()):
+            errors.add("postcode", _("A postcode has 6 digits."))
+        out["postcode"] = postcode
+
+    if "uscc" in data:
+        raw = clean_text(data["uscc"]).upper()
+        if raw and kind != CustomerKind.ORGANIZATION:
+            errors.add("uscc", _("Only an organization has a unified social credit code."))
+        out["uscc"] = errors.run("uscc", lambda: validate_uscc(raw)) if raw else ""
+
+    _clean_identity(data, out, errors)
+
+    for text_field in TEXT_FIELDS:
+        if text_field in data:
+            out[text_field] = clean_text(data[text_field])
+
+    if "hobbies" in data:
+        hobbies = list(data["hobbies"] or [])
+        if len(hobbies) > MAX_HOBBIES:
+            errors.add("hobbies", _("Choose at most three interests."))
+        out["hobbies"] = hobbies
+
+    if "family_members" in data:
+        members = data["family_members"] or []
+        if not isinstance(members, list) or not all(
+            isinstance(m, Mapping) and clean_text(m.get("name")) for m in members
+        ):
+            errors.add("family_members", _("Each family member needs a name."))
+        else:
+            out["family_members"] = [
+                {"name": clean_text(m.get("name")), "relation": clean_text(m.get("relation"))}
+                for m in members
+            ]
+
+    for passthrough in (
+        "gender", "education", "annual_income_band", "activity_level", "credit_rating",
+        "trade_relationship", "nature", "product_line", "info_source", "industry",
+        "responsible_staff", "referred_by", "is_active",
+    ):  # fmt: skip
+        if passthrough in data and passthrough not in out:
+            out[passthrough] = data[passthrough]
+
+    errors.raise_if_any()
+    return out
+
+
+def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
+    """ID number: resident ID cards are checked (checksum, birth date, region) and the birth
+    date and gender are filled from the card, or cross-checked when also entered."""
+    if "id_number" not in data and "id_type" not in data:
+        if "birth_date" in data:
+            out["birth_date"] = data["birth_date"]
+        if "gender" in data:
+            out["gender"] = data["gender"]
+        return
+    raw = clean_text(data.get("id_number", "")).upper().replace(" ", "")
+    id_type = data.get("id_type") or (IdType.RESIDENT_ID if raw else "")
+    out["id_type"] = id_type
+    out["id_number"] = raw
+    birth_date: date | None = data.get("birth_date")
+    gender: str | None = data.get("gender") or None
+    if raw and id_type == IdType.RESIDENT_ID:
+        resident = errors.run("id_number", lambda: validate_id_number(raw))
+        if resident is not None:
+            out["id_number"] = resident.number
+            conflicts = check_id_matches(resident, birth_date=birth_date, gender=gender)
+            if "birth_date" in conflicts:
+                errors.add("birth_date", _("The birth date does not match the ID number."))
+            if "gender" in conflicts:
+                errors.add("gender", _("The gender does not match the ID number."))
+            birth_date = birth_date or resident.birth_date
+            gender = gender or resident.gender
+    elif raw and len(raw) > 32:
+        errors.add("id_number", _("The ID number is too long."))
+    if "birth_date" in data or birth_date is not None:
+        out["birth_date"] = birth_date
+    if "gender" in data or gender is not None:
+        out["gender"] = gender or ""
+
+
+def clean_vehicle_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate and normalize vehicle fields (VIN with check digit, plate format, mileage)."""
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+    if "vin" in data:
+        raw = clean_text(data["vin"])
+        if not raw:
+            errors.add("vin", _("Enter the VIN."))
+        else:
+            out["vin"] = errors.run("vin", lambda: validate_vin(raw))
+    if "plate_number" in data:
+        raw = clean_text(data["plate_number"])
+        out["plate_number"] = (
+            errors.run("plate_number", lambda: validate_plate_number(raw)) if raw else ""
+        )
+    for text_field in ("brand", "model_name", "color"):
+        if text_field in data:
+            out[text_field] = clean_text(data[text_field])
+    if "purchase_date" in data:
+        purchase_date = data["purchase_date"]
+        if purchase_date and purchase_date > date.today():
+            errors.add("purchase_date", _("The purchase date cannot be in the future."))
+        out["purchase_date"] = purchase_date
+    if "mileage_km" in data:
+        mileage = data["mileage_km"]
+        if mileage is not None and mileage != "":
+            try:
+                mileage = int(mileage)
+            except (TypeError, ValueError):
+                errors.add("mileage_km", _("Enter the mileage as a whole number of km."))
+                mileage = None
+            if mileage is not None and not 0 <= mileage <= 2_000_000:
+                errors.add("mileage_km", _("The mileage must be between 0 and 2,000,000 km."))
+        out["mileage_km"] = mileage if mileage != "" else None
+    for passthrough in ("bought_here", "purchase_price", "mileage_read_on"):
+        if passthrough in data:
+            out[passthrough] = data[passthrough]
+    errors.raise_if_any()
+    return out
+
+
+def clean_contact_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+    if "name" in data:
+        out["name"] = clean_text(data["name"])
+        if not out["name"]:
+            errors.add("name", _("Enter the contact's name."))
+    if "mobile" in data:
+        raw = clean_text(data["mobile"])
+        out["mobile_raw"] = raw
+        out["mobile"] = errors.run("mobile", lambda: normalize_mobile(raw)) if raw else ""
+    if "landline" in data:
+        raw = clean_text(data["landline"])
+        out["landline"] = errors.run("landline", lambda: normalize_landline(raw)) if raw else ""
+    for text_field in ("relation", "remarks"):
+        if text_field in data:
+            out[text_field] = clean_text(data[text_field])
+    if "contact_type" in data:
+        out["contact_type"] = data["contact_type"]
+    errors.raise_if_any()
+    return out

@@ -1,0 +1,50 @@
+"""Reading what staff type in the search box: a last-4 mobile, a plate, a VIN, a name …"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from autocrm.quality.validators import clean_text
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+_MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
+_VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_VIN_FRAGMENT = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-HJ-NPR-Z0-9]{5,16}$|^\d{6,8}$")
+_PLATE = re.compile(rf"^[{PROVINCES}][A-Z0-9]{{0,7}}$|^[A-Z]\d{{3,5}}[A-Z0-9]?$")
+_LATIN = re.compile(r"^[a-z]+$")
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    kind: (
+        str  # mobile_last4 | mobile | mobile_fragment | vin | vin_fragment | plate | pinyin | name
+    )
+    value: str
+
+
+def classify_search(raw: str) -> SearchTerm | None:
+    """Decide what a search string is. Digits: 4 → last-4 mobile; 11 → full mobile; 17 letters
+    and digits → VIN; a province character first → plate; latin letters → pinyin; else name."""
+    text = clean_text(raw)
+    if not text:
+        return None
+    compact = re.sub(r"[\s\-·.]", "", text)
+    upper = compact.upper()
+    if re.fullmatch(r"\d{4}", compact):
+        return SearchTerm("mobile_last4", compact)
+    mobile = _MOBILE.match(compact.replace("+", "+", 1))
+    if mobile:
+        return SearchTerm("mobile", "+86" + mobile.group(1))
+    if _VIN.match(upper) and any(c.isdigit() for c in upper):
+        return SearchTerm("vin", upper)
+    if compact[:1] in PROVINCES and len(compact) >= 2 and _PLATE.match(upper):
+        return SearchTerm("plate", upper)
+    if re.fullmatch(r"\d{5,10}", compact):
+        return SearchTerm("mobile_fragment", compact)
+    if _VIN_FRAGMENT.match(upper):
+        return SearchTerm("vin_fragment", upper)
+    if _LATIN.match(compact.lower()):
+        return SearchTerm("pinyin", compact.lower())
+    return SearchTerm("name", text)

@@ -1,0 +1,252 @@
+"""Reads of customer profiles: the searchable list and the profile's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.customers.search import SearchTerm, classify_search
+
+PAGE_SIZE = 25
+COUNT_CAP = 1000  # never count broad searches exactly (architecture.md)
+
+
+@dataclass
+class CustomerPage:
+    rows: list[Customer]
+    next_cursor: int | None
+    prev_cursor: int | None
+    count: int
+    count_capped: bool
+    term: SearchTerm | None
+
+
+def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
+    if term.kind == "mobile_last4":
+        return qs.filter(mobile_last4=term.value)
+    if term.kind == "mobile":
+        return qs.filter(mobile=term.value)
+    if term.kind == "mobile_fragment":
+        return qs.filter(mobile__contains=term.value)
+    if term.kind == "vin":
+        return qs.filter(id__in=Vehicle.objects.filter(vin=term.value).values("customer_id"))
+    if term.kind == "vin_fragment":
+        return qs.filter(
+            id__in=Vehicle.objects.filter(vin__endswith=term.value).values("customer_id")
+        )
+    if term.kind == "plate":
+        vehicles = Vehicle.objects.filter(plate_number__contains=term.value)
+        return qs.filter(id__in=vehicles.values("customer_id"))
+    if term.kind == "pinyin":
+        return qs.filter(
+            Q(name_initials__startswith=term.value) | Q(name_pinyin__startswith=term.value)
+        )
+    return qs.filter(name__contains=term.value)
+
+
+def customer_queryset(
+    *,
+    q: str = "",
+    trade_relationship: int | None = None,
+    nature: int | None = None,
+    product_line: int | None = None,
+    responsible_staff: int | None = None,
+    accuracy_level: str = "",
+    completeness_level: str = "",
+    accuracy_status: str = "",
+    include_inactive: bool = False,
+) -> tuple[QuerySet[Customer], SearchTerm | None]:
+    """The dealer's customers matching a search string and filters (scope applies)."""
+    qs = Customer.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    term = classify_search(q)
+    if term is not None:
+        qs = _apply_term(qs, term)
+    filters: dict[str, Any] = {
+        "trade_relationship_id": trade_relationship,
+        "nature_id": nature,
+        "product_line_id": product_line,
+        "responsible_staff_id": responsible_staff,
+        "accuracy_level": accuracy_level,
+        "completeness_level": completeness_level,
+        "accuracy_status": accuracy_status,
+    }
+    qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    return qs, term
+
+
+def customer_page(
+    qs: QuerySet[Customer],
+    *,
+    term: SearchTerm | None = None,
+    after: int | None = None,
+    before: int | None = None,
+    page_size: int = PAGE_SIZE,
+) -> CustomerPage:
+    """Keyset pagination on id (newest first): fast on the millionth row as on the first."""
+    base = qs
+    if after is not None:
+        rows = list(base.filter(id__lt=after).order_by("-id")[: page_size + 1])
+        has_more, rows = len(rows) > page_size, rows[:page_size]
+        has_prev = True
+    elif before is not None:
+        rows = list(base.filter(id__gt=before).order_by("id")[: page_size + 1])
+        has_prev, rows = len(rows) > page_size, rows[:page_size]
+        rows.reverse()
+        has_more = True
+    else:
+        rows = list(base.order_by("-id")[: page_size + 1])
+        has_more, rows = len(rows) > page_size, rows[:page_size]
+        has_prev = False
+    ids = [r.pk for r in rows]
+    if ids:
+        by_id = {
+            c.pk: c
+            for c in Customer.objects.filter(pk__in=ids).select_related(
+                "responsible_staff", "trade_relationship"
+            )
+        }
+        rows = [by_id[i] for i in ids if i in by_id]
+        plates: dict[int, list[str]] = {}
+        for customer_id, plate in Vehicle.objects.filter(customer_id__in=ids).values_list(
+            "customer_id", "plate_number"
+        ):
+            if plate:
+                plates.setdefault(customer_id, []).append(plate)
+        for row in rows:
+            row.plates = plates.get(row.pk, [])  # type: ignore[attr-defined]
+    count = base.values("id")[: COUNT_CAP + 1].count()
+    return CustomerPage(
+        rows=rows,
+        next_cursor=rows[-1].pk if rows and has_more else None,
+        prev_cursor=rows[0].pk if rows and has_prev else None,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        term=term,
+    )
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    actor: Any
+    kind: str  # created | changed | contact | vehicle | mileage | interaction
+    subject: str = ""
+    changes: list[Change] = field(default_factory=list)
+    obj: Any = None
+
+
+def _history_entries(records: list[Any], *, kind: str, subject: str) -> list[TimelineEntry]:
+    """Turn simple-history records (oldest first) into created / changed entries."""
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in records:
+        if previous is None or record.history_type == "+":
+            entries.append(
+                TimelineEntry(
+                    at=record.history_date,
+                    actor=record.history_user,
+                    kind=f"{kind}_created",
+                    subject=subject or str(record),
+                    obj=record,
+                )
+            )
+        else:
+            delta = record.diff_against(previous)
+            changes = [Change(c.field, c.old, c.new) for c in delta.changes]
+            if changes:
+                entries.append(
+                    TimelineEntry(
+                        at=record.history_date,
+                        actor=record.history_user,
+                        kind=f"{kind}_changed",
+                        subject=subject or str(record),
+                        changes=changes,
+                        obj=record,
+                    )
+                )
+        previous = record
+    return entries
+
+
+def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineEntry]:
+    """Every change to the profile (who, when, old → new) and every interaction, newest first."""
+    entries: list[TimelineEntry] = []
+    records = list(
+        customer.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries += _history_entries(records, kind="customer", subject=customer.name)
+    contact_history = (
+        Contact.history.filter(customer_id=customer.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    by_contact: dict[int, list[Any]] = {}
+    for rec in contact_history:
+        by_contact.setdefault(rec.id, []).append(rec)
+    for recs in by_contact.values():
+        entries += _history_entries(recs, kind="contact", subject=recs[-1].name)
+    vehicle_history = (
+        Vehicle.history.filter(customer_id=customer.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    by_vehicle: dict[int, list[Any]] = {}
+    for rec in vehicle_history:
+        by_vehicle.setdefault(rec.id, []).append(rec)
+    for recs in by_vehicle.values():
+        entries += _history_entries(
+            recs, kind="vehicle", subject=recs[-1].plate_number or recs[-1].vin
+        )
+    for reading in MileageReading.objects.filter(vehicle__customer=customer).select_related(
+        "recorded_by", "vehicle"
+    )[:limit]:
+        entries.append(
+            TimelineEntry(
+                at=datetime.combine(
+                    reading.read_on, datetime.min.time(), tzinfo=customer.created_at.tzinfo
+                ),
+                actor=reading.recorded_by,
+                kind="mileage",
+                subject=reading.vehicle.plate_number or reading.vehicle.vin,
+                obj=reading,
+            )
+        )
+    for interaction in Interaction.objects.filter(customer=customer).select_related("staff")[
+        :limit
+    ]:
+        entries.append(
+            TimelineEntry(
+                at=interaction.occurred_at,
+                actor=interaction.staff,
+                kind="interaction",
+                subject=interaction.get_kind_display(),
+                obj=interaction,
+            )
+        )
+    if not records:
+        entries.append(
+            TimelineEntry(
+                at=customer.created_at,
+                actor=customer.created_by,
+                kind="customer_created",
+                subject=customer.name,
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,307 @@
+"""Every write to a customer profile. One function per business action.
+
+Each action validates everything first (nothing is half-saved), records who changed what
+(django-simple-history, with the acting staff member), and recomputes the record's quality
+scores before returning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from autocrm.customers.choices import CustomerKind, MileageSource
+from autocrm.customers.cleaning import (
+    clean_contact_fields,
+    clean_customer_fields,
+    clean_vehicle_fields,
+)
+from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.customers.names import name_pinyin
+from autocrm.customers.quality_refresh import customer_quality_refresh
+from autocrm.dictionaries.models import DictionaryEntry
+from autocrm.tenancy.models import Staff
+from autocrm.tenancy.policies import (
+    PERSONAL_FIELDS,
+    can_create_customer,
+    can_edit_customer,
+    can_view_personal,
+)
+
+#: Which dictionary list each classification field must come from.
+DICTIONARY_FIELDS = {
+    "trade_relationship": "trade_relationship",
+    "nature": "customer_nature",
+    "product_line": "product_line",
+    "info_source": "info_source",
+    "industry": "industry",
+}
+
+
+def _check_dictionaries(customer_dealer_id: int, values: dict[str, Any]) -> None:
+    errors: dict[str, list[ValidationError]] = {}
+    for field, kind in DICTIONARY_FIELDS.items():
+        entry = values.get(field)
+        if entry is None:
+            continue
+        if not isinstance(entry, DictionaryEntry):
+            entry = DictionaryEntry.objects.filter(pk=entry).first()
+            values[field] = entry
+        if entry is None or entry.dealer_id != customer_dealer_id or entry.kind != kind:
+            errors.setdefault(field, []).append(ValidationError(_("Choose a valid option.")))
+    hobbies = values.get("hobbies")
+    if hobbies is not None:
+        resolved = [
+            h if isinstance(h, DictionaryEntry) else DictionaryEntry.objects.filter(pk=h).first()
+            for h in hobbies
+        ]
+        if any(
+            h is None or h.dealer_id != customer_dealer_id or h.kind != "hobby" for h in resolved
+        ):
+            errors.setdefault("hobbies", []).append(ValidationError(_("Choose a valid option.")))
+        values["hobbies"] = resolved
+    staff = values.get("responsible_staff")
+    if staff is not None:
+        if not isinstance(staff, Staff):
+            staff = Staff.objects.filter(pk=staff).first()
+            values["responsible_staff"] = staff
+        if staff is None or staff.dealer_id != customer_dealer_id:
+            errors.setdefault("responsible_staff", []).append(
+                ValidationError(_("Choose a staff member of this dealer."))
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_masked_changes(
+    actor: Staff, data: Mapping[str, Any], *, responsible_staff_id: int | None
+) -> None:
+    """A field the actor only sees masked cannot be changed by the actor."""
+    refused = {
+        field: [ValidationError(_("Your role may not change this field."), code="masked")]
+        for field in PERSONAL_FIELDS
+        if field in data
+        and not can_view_personal(actor, field, responsible_staff_id=responsible_staff_id)
+    }
+    if refused:
+        raise ValidationError(refused)
+
+
+@transaction.atomic
+def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
+    """Create a customer profile for the actor's dealer; the actor becomes responsible for it
+    unless another staff member is named."""
+    if not can_create_customer(actor):
+        raise PermissionDenied(_("Your role may not create customers."))
+    kind = data.get("kind") or CustomerKind.PERSON
+    values = clean_customer_fields({**data, "kind": kind}, kind=kind)
+    responsible = values.pop("responsible_staff", None) or actor
+    values["responsible_staff"] = responsible
+    _check_dictionaries(actor.dealer_id, values)
+    hobbies = values.pop("hobbies", None)
+    customer = Customer(dealer_id=actor.dealer_id, created_by=actor, **values)
+    customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
+    customer._history_user = actor  # type: ignore[attr-defined]
+    customer.save()
+    if hobbies:
+        customer.hobbies.set(hobbies)
+    customer_quality_refresh(customer=customer)
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Customer:
+    """Change the fields present in `data`; the history keeps old → new with the actor."""
+    if not can_edit_customer(actor, responsible_staff_id=customer.responsible_staff_id):
+        raise PermissionDenied(_("Your role may not change this customer."))
+    _refuse_masked_changes(actor, data, responsible_staff_id=customer.responsible_staff_id)
+    kind = data.get("kind") or customer.kind
+    values = clean_customer_fields(data, kind=kind)
+    _check_dictionaries(customer.dealer_id, values)
+    hobbies = values.pop("hobbies", None)
+    changed = False
+    for field, value in values.items():
+        if getattr(customer, field) != value:
+            setattr(customer, field, value)
+            changed = True
+    if "name" in values:
+        customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
+    if changed:
+        customer.updated_at = timezone.now()
+        customer._history_user = actor  # type: ignore[attr-defined]
+        customer.save()
+    if hobbies is not None and {h.pk for h in hobbies} != set(
+        customer.hobbies.values_list("pk", flat=True)
+    ):
+        customer._history_user = actor  # type: ignore[attr-defined]
+        customer.hobbies.set(hobbies)
+    customer_quality_refresh(customer=customer)
+    return customer
+
+
+def _ensure_can_edit(actor: Staff, customer: Customer) -> None:
+    if not can_edit_customer(actor, responsible_staff_id=customer.responsible_staff_id):
+        raise PermissionDenied(_("Your role may not change this customer."))
+
+
+@transaction.atomic
+def contact_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Contact:
+    """Add a contact person (one of the six contact types) to the customer."""
+    _ensure_can_edit(actor, customer)
+    values = clean_contact_fields({"name": "", "contact_type": "", **data})
+    from autocrm.customers.choices import ContactType
+
+    if values.get("contact_type") not in ContactType.values:
+        raise ValidationError({"contact_type": [_("Choose a contact type.")]})
+    contact = Contact(dealer_id=customer.dealer_id, customer=customer, **values)
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.save()
+    customer_quality_refresh(customer=customer)
+    return contact
+
+
+@transaction.atomic
+def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Vehicle:
+    """Register a vehicle for the customer. A VIN already on file at this dealer is refused:
+    the same car entered twice by sales and service is how duplicates are born (seed 000)."""
+    _ensure_can_edit(actor, customer)
+    values = clean_vehicle_fields({"vin": "", **data})
+    existing = Vehicle.objects.filter(vin=values["vin"]).select_related("customer").first()
+    if existing is not None:
+        raise ValidationError(
+            {
+                "vin": [
+                    ValidationError(
+                        _("This VIN is already on file for customer %(name)s."),
+                        code="vin_exists",
+                        params={"name": existing.customer.name},
+                    )
+                ]
+            }
+        )
+    mileage = values.get("mileage_km")
+    read_on = values.pop("mileage_read_on", None) or timezone.localdate()
+    vehicle = Vehicle(dealer_id=customer.dealer_id, customer=customer, **values)
+    if mileage is not None:
+        vehicle.mileage_read_on = read_on
+    vehicle._history_user = actor  # type: ignore[attr-defined]
+    vehicle.save()
+    if mileage is not None:
+        MileageReading.objects.create(
+            dealer_id=customer.dealer_id,
+            vehicle=vehicle,
+            mileage_km=mileage,
+            read_on=read_on,
+            source=MileageSource.SALE if vehicle.bought_here else MileageSource.CUSTOMER,
+            recorded_by=actor,
+        )
+    customer_quality_refresh(customer=customer)
+    return vehicle
+
+
+@transaction.atomic
+def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -> Vehicle:
+    _ensure_can_edit(actor, vehicle.customer)
+    data = {k: v for k, v in data.items() if k != "mileage_km"}
+    values = clean_vehicle_fields(data)
+    if "vin" in values and values["vin"] != vehicle.vin:
+        if Vehicle.objects.filter(vin=values["vin"]).exclude(pk=vehicle.pk).exists():
+            raise ValidationError({"vin": [_("This VIN is already on file.")]})
+    for field, value in values.items():
+        setattr(vehicle, field, value)
+    vehicle._history_user = actor  # type: ignore[attr-defined]
+    vehicle.save()
+    customer_quality_refresh(customer=vehicle.customer)
+    return vehicle
+
+
+@transaction.atomic
+def mileage_record(
+    *, actor: Staff, vehicle: Vehicle, mileage_km: int, read_on: date, source: str
+) -> MileageReading:
+    """Record an odometer reading. A reading lower than an earlier one is refused."""
+    _ensure_can_edit(actor, vehicle.customer)
+    values = clean_vehicle_fields({"mileage_km": mileage_km})
+    km = values["mileage_km"]
+    if km is None:
+        raise ValidationError({"mileage_km": [_("Enter the mileage.")]})
+    if read_on > timezone.localdate():
+        raise ValidationError({"read_on": [_("The reading date cannot be in the future.")]})
+    earlier = (
+        MileageReading.objects.filter(vehicle=vehicle, read_on__lte=read_on)
+        .order_by("-read_on", "-id")
+        .first()
+    )
+    if earlier is not None and km < earlier.mileage_km:
+        raise ValidationError(
+            {
+                "mileage_km": [
+                    ValidationError(
+                        _("Lower than the %(km)s km read on %(date)s."),
+                        params={"km": earlier.mileage_km, "date": earlier.read_on},
+                    )
+                ]
+            }
+        )
+    reading = MileageReading.objects.create(
+        dealer_id=vehicle.dealer_id,
+        vehicle=vehicle,
+        mileage_km=km,
+        read_on=read_on,
+        source=source,
+        recorded_by=actor,
+    )
+    if vehicle.mileage_read_on is None or read_on >= vehicle.mileage_read_on:
+        vehicle.mileage_km = km
+        vehicle.mileage_read_on = read_on
+        vehicle._history_user = actor  # type: ignore[attr-defined]
+        vehicle.save(update_fields=["mileage_km", "mileage_read_on"])
+    return reading
+
+
+@transaction.atomic
+def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Interaction:
+    """Record a contact with the customer (follow-up result, visit, event, referral …)."""
+    from autocrm.customers.choices import Channel, InteractionKind
+    from autocrm.quality.validators import clean_text
+
+    if actor.dealer_id != customer.dealer_id or not can_create_customer(actor):
+        raise PermissionDenied(_("Your role may not record interactions."))
+    errors: dict[str, list[ValidationError]] = {}
+    kind = data.get("kind")
+    if kind not in InteractionKind.values:
+        errors["kind"] = [ValidationError(_("Choose what kind of contact this was."))]
+    channel = data.get("channel") or ""
+    if channel and channel not in Channel.values:
+        errors["channel"] = [ValidationError(_("Choose a valid channel."))]
+    summary = clean_text(data.get("summary"))
+    if not summary:
+        errors["summary"] = [ValidationError(_("Describe the contact in a few words."))]
+    occurred_at = data.get("occurred_at") or timezone.now()
+    if occurred_at > timezone.now():
+        errors["occurred_at"] = [ValidationError(_("The time cannot be in the future."))]
+    cost = data.get("cost")
+    if cost is not None and cost < 0:
+        errors["cost"] = [ValidationError(_("The cost cannot be negative."))]
+    if errors:
+        raise ValidationError(errors)
+    interaction = Interaction.objects.create(
+        dealer_id=customer.dealer_id,
+        customer=customer,
+        kind=kind,
+        channel=channel,
+        occurred_at=occurred_at,
+        place=clean_text(data.get("place")),
+        summary=summary,
+        outcome=clean_text(data.get("outcome")),
+        cost=cost,
+        staff=actor,
+    )
+    customer_quality_refresh(customer=customer)
+    return interaction

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from autocrm.customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("", views.customer_list, name="list"),
+    path("new/", views.customer_create_view, name="create"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+    path("<int:pk>/edit/", views.customer_edit, name="edit"),
+    path("<int:pk>/vehicles/new/", views.vehicle_add_view, name="vehicle_add"),
+    path("<int:pk>/vehicles/<int:vehicle_pk>/mileage/", views.mileage_add_view, name="mileage_add"),
+    path("<int:pk>/contacts/new/", views.contact_add_view, name="contact_add"),
+    path("<int:pk>/interactions/new/", views.interaction_add_view, name="interaction_add"),
+]

@@ -1,0 +1,61 @@
+"""Masking of personal data for roles that do not need it (e.g. 138****5678)."""
+
+from __future__ import annotations
+
+MASK = "*"
+
+
+def mask_mobile(e164: str) -> str:
+    """+8613812345678 → 138****5678 (first 3 and last 4 digits kept)."""
+    if not e164:
+        return ""
+    digits = e164[3:] if e164.startswith("+86") else e164
+    if len(digits) < 8:
+        return MASK * len(digits)
+    return f"{digits[:3]}{MASK * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_landline(e164: str) -> str:
+    """+862112345678 → 021****5678: area code and last 4 digits kept."""
+    if not e164:
+        return ""
+    number = e164.split(";")[0]
+    digits = number[3:] if number.startswith("+86") else number
+    area_len = 2 if digits[:1] in {"1", "2"} else 3
+    area = "0" + digits[:area_len]
+    local = digits[area_len:]
+    return f"{area}{MASK * max(len(local) - 4, 0)}{local[-4:]}"
+
+
+def mask_email(email: str) -> str:
+    """zhang.wei@example.com → z***@example.com."""
+    if not email or "@" not in email:
+        return MASK * 3 if email else ""
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_id_number(number: str) -> str:
+    """110105194912310021 → 110105********0021: region kept, birth date hidden."""
+    if not number:
+        return ""
+    if len(number) < 10:
+        return MASK * len(number)
+    return f"{number[:6]}{MASK * (len(number) - 10)}{number[-4:]}"
+
+
+def mask_address(address: str, *, keep: str = "") -> str:
+    """Keep the city/district part (`keep`) and hide the street and house number."""
+    if not address:
+        return ""
+    if keep and address.startswith(keep):
+        return f"{keep}{MASK * 4}"
+    return address[:6] + MASK * 4 if len(address) > 6 else MASK * 4
+
+
+MASKERS = {
+    "mobile": mask_mobile,
+    "landline": mask_landline,
+    "email": mask_email,
+    "id_number": mask_id_number,
+}

@@ -1,0 +1,23 @@
+"""Roles and departments (domain.md, "Who uses it")."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES_CONSULTANT = "sales_consultant", _("Sales consultant")
+    SERVICE_ADVISOR = "service_advisor", _("Service advisor")
+    CUSTOMER_RELATIONS = "customer_relations", _("Customer relations")
+    MANAGER = "manager", _("Department manager")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    HQ_ANALYST = "hq_analyst", _("OEM headquarters analyst")
+
+
+class Department(models.TextChoices):
+    SALES = "sales", _("Sales")
+    SERVICE = "service", _("Service")
+    CUSTOMER_RELATIONS = "customer_relations", _("Customer relations")
+    MANAGEMENT = "management", _("Management")
+    HQ = "hq", _("OEM headquarters")
