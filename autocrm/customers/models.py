@@ -283,6 +283,9 @@ class MileageReading(models.Model):
         verbose_name_plural = _("mileage readings")
         ordering = ["-read_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.mileage_km} km @ {self.read_on}"
+
 
 class Interaction(models.Model):
     """Transactional data (seed 003): each contact's time, place, channel, cost and result."""
@@ -317,3 +320,6 @@ class Interaction(models.Model):
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         indexes = [models.Index(fields=["customer", "-occurred_at"], name="interaction_cust")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.summary}"

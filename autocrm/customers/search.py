@@ -48,3 +48,19 @@ def classify_search(raw: str) -> SearchTerm | None:
     if _LATIN.match(compact.lower()):
         return SearchTerm("pinyin", compact.lower())
     return SearchTerm("name", text)
+
+
+def search_kind_label(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "mobile_last4": _("last 4 digits of the mobile"),
+        "mobile": _("mobile number"),
+        "mobile_fragment": _("part of a mobile number"),
+        "vin": _("VIN"),
+        "vin_fragment": _("end of a VIN"),
+        "plate": _("plate number"),
+        "pinyin": _("pinyin or initials"),
+        "name": _("name"),
+    }
+    return labels.get(kind, kind)

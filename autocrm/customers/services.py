@@ -122,6 +122,17 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
         raise PermissionDenied(_("Your role may not change this customer."))
     _refuse_masked_changes(actor, data, responsible_staff_id=customer.responsible_staff_id)
     kind = data.get("kind") or customer.kind
+    data = dict(data)
+    if ("id_type" in data) != ("id_number" in data):
+        # The ID type and number are validated together.
+        data.setdefault("id_number", customer.id_number)
+        data.setdefault("id_type", customer.id_type)
+    if ("birth_date" in data or "gender" in data) and "id_number" not in data:
+        # Cross-check a changed birth date or gender against the ID already on file.
+        data.setdefault("id_number", customer.id_number)
+        data.setdefault("id_type", customer.id_type)
+        data.setdefault("birth_date", customer.birth_date)
+        data.setdefault("gender", customer.gender)
     values = clean_customer_fields(data, kind=kind)
     _check_dictionaries(customer.dealer_id, values)
     hobbies = values.pop("hobbies", None)
@@ -210,9 +221,9 @@ def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -
     _ensure_can_edit(actor, vehicle.customer)
     data = {k: v for k, v in data.items() if k != "mileage_km"}
     values = clean_vehicle_fields(data)
-    if "vin" in values and values["vin"] != vehicle.vin:
-        if Vehicle.objects.filter(vin=values["vin"]).exclude(pk=vehicle.pk).exists():
-            raise ValidationError({"vin": [_("This VIN is already on file.")]})
+    vin_changed = "vin" in values and values["vin"] != vehicle.vin
+    if vin_changed and Vehicle.objects.filter(vin=values["vin"]).exclude(pk=vehicle.pk).exists():
+        raise ValidationError({"vin": [_("This VIN is already on file.")]})
     for field, value in values.items():
         setattr(vehicle, field, value)
     vehicle._history_user = actor  # type: ignore[attr-defined]

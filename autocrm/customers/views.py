@@ -1,11 +1,301 @@
-"""Views."""
+"""Customer pages: list, customer 360, create/edit, vehicles, contacts, interactions.
 
-from django.http import HttpResponse
+Thin: parse input, call a service or selector, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from autocrm.customers import services
+from autocrm.customers.choices import AccuracyStatus, QualityLevel
+from autocrm.customers.forms import (
+    ContactForm,
+    CustomerForm,
+    InteractionForm,
+    MileageForm,
+    VehicleForm,
+)
+from autocrm.customers.models import Customer, Vehicle
+from autocrm.customers.presenters import contact_mobile, display_mobile, personal_value
+from autocrm.customers.search import search_kind_label
+from autocrm.customers.selectors import customer_page, customer_queryset, customer_timeline
+from autocrm.customers.timeline_display import timeline_rows
+from autocrm.dictionaries.models import DictionaryEntry
+from autocrm.quality.messages import issue_message
+from autocrm.tenancy.models import Staff
+from autocrm.tenancy.policies import PERSONAL_FIELDS, can_create_customer, can_edit_customer
 
 
-def _todo(request, *a, **k):
-    return HttpResponse("")
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
-home = overview = customer_list = customer_create_view = customer_detail = customer_edit = _todo
-vehicle_add_view = mileage_add_view = contact_add_view = interaction_add_view = _todo
+def _get_customer(pk: int) -> Customer:
+    """Scoped: another dealer's customer is simply not found (404, never 403)."""
+    return get_object_or_404(
+        Customer.objects.select_related(
+            "dealer",
+            "responsible_staff",
+            "created_by",
+            "trade_relationship",
+            "nature",
+            "product_line",
+            "info_source",
+            "industry",
+            "referred_by",
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    staff_filter = params.get("staff", "")
+    responsible = request.user.pk if staff_filter == "me" else _int(staff_filter)
+    qs, term = customer_queryset(
+        q=params.get("q", ""),
+        trade_relationship=_int(params.get("trade")),
+        nature=_int(params.get("nature")),
+        product_line=_int(params.get("product_line")),
+        responsible_staff=responsible,
+        accuracy_level=params.get("accuracy", "")
+        if params.get("accuracy") in QualityLevel.values
+        else "",
+        completeness_level=params.get("completeness", "")
+        if params.get("completeness") in QualityLevel.values
+        else "",
+        accuracy_status=params.get("verified", "")
+        if params.get("verified") in AccuracyStatus.values
+        else "",
+    )
+    page = customer_page(
+        qs, term=term, after=_int(params.get("after")), before=_int(params.get("before"))
+    )
+    viewer = request.user
+    rows = [
+        {
+            "customer": c,
+            "mobile": display_mobile(personal_value(viewer, c, "mobile")),
+            "plates": getattr(c, "plates", []),
+        }
+        for c in page.rows
+    ]
+    base_query = params.copy()
+    for key in ("after", "before"):
+        base_query.pop(key, None)
+    context: dict[str, Any] = {
+        "page": page,
+        "rows": rows,
+        "term_label": search_kind_label(term.kind) if term else "",
+        "params": params,
+        "base_query": base_query.urlencode(),
+        "dictionaries": _filter_dictionaries(),
+        "staff_choices": Staff.objects.filter(dealer_id=viewer.dealer_id, is_active=True).order_by(
+            "role", "username"
+        )
+        if viewer.dealer_id
+        else [],
+        "levels": QualityLevel.choices,
+        "statuses": AccuracyStatus.choices,
+        "nav_active": "customers",
+        "can_create": can_create_customer(viewer),
+    }
+    template = "customers/_list_results.html" if request.htmx else "customers/list.html"
+    return render(request, template, context)
+
+
+def _filter_dictionaries() -> dict[str, list[DictionaryEntry]]:
+    out: dict[str, list[DictionaryEntry]] = {
+        "trade_relationship": [],
+        "customer_nature": [],
+        "product_line": [],
+    }
+    for entry in DictionaryEntry.objects.filter(kind__in=list(out), is_active=True):
+        out[entry.kind].append(entry)
+    return out
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get_customer(pk)
+    viewer = request.user
+    personal = {f: personal_value(viewer, customer, f) for f in PERSONAL_FIELDS}
+    personal["mobile"] = display_mobile(personal["mobile"])
+    vehicles = list(customer.vehicles.prefetch_related("readings").order_by("-id"))
+    contacts = [
+        {"contact": c, "mobile": display_mobile(contact_mobile(viewer, customer, c.mobile))}
+        for c in customer.contacts.order_by("id")
+    ]
+    timeline = timeline_rows(customer_timeline(customer), viewer=viewer, customer=customer)
+    issues = [
+        {**issue, "message": issue_message(issue["code"])} for issue in customer.quality_issues
+    ]
+    context = {
+        "customer": customer,
+        "personal": personal,
+        "vehicles": vehicles,
+        "contacts": contacts,
+        "hobbies": list(customer.hobbies.all()),
+        "interactions": customer.interactions.select_related("staff").order_by("-occurred_at")[:20],
+        "timeline": timeline,
+        "issues": issues,
+        "can_edit": can_edit_customer(viewer, responsible_staff_id=customer.responsible_staff_id),
+        "nav_active": "customers",
+        "mask_viewer": viewer,
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@login_required
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_create_customer(request.user):
+        raise PermissionDenied
+    form = CustomerForm(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_create(
+                actor=request.user, data=form.changed_data_for_service()
+            )
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Customer %(name)s saved.") % {"name": customer.name})
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "title": _("New customer"), "nav_active": "customer_create"},
+    )
+
+
+def _initial(customer: Customer) -> dict[str, Any]:
+    fields = CustomerForm.base_fields
+    initial = {name: getattr(customer, name, None) for name in fields if name != "hobbies"}
+    for fk in (
+        "trade_relationship",
+        "nature",
+        "product_line",
+        "info_source",
+        "industry",
+        "responsible_staff",
+    ):
+        initial[fk] = getattr(customer, f"{fk}_id")
+    initial["hobbies"] = list(customer.hobbies.values_list("pk", flat=True))
+    initial["mobile"] = customer.mobile_raw or customer.mobile
+    return initial
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _get_customer(pk)
+    if not can_edit_customer(request.user, responsible_staff_id=customer.responsible_staff_id):
+        raise PermissionDenied
+    initial = _initial(customer)
+    form = CustomerForm(
+        request.POST or None, initial=initial, viewer=request.user, customer=customer
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.changed_data_for_service()
+        changed = {k: data[k] for k in form.changed_data if k in data}
+        if "kind" in data:
+            changed.setdefault("kind", data["kind"])
+        try:
+            services.customer_update(actor=request.user, customer=customer, data=changed)
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "title": _("Edit customer"),
+            "nav_active": "customers",
+        },
+    )
+
+
+def _child_form(
+    request: HttpRequest, pk: int, form_class: type, action: Any, title: str, **extra: Any
+) -> HttpResponse:
+    customer = _get_customer(pk)
+    if not can_edit_customer(request.user, responsible_staff_id=customer.responsible_staff_id):
+        raise PermissionDenied
+    form = form_class(request.POST or None, **extra.pop("form_kwargs", {}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(customer, {k: v for k, v in form.cleaned_data.items()})
+        except ValidationError as exc:
+            form.apply_service_errors(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/child_form.html",
+        {"form": form, "customer": customer, "title": title, "nav_active": "customers", **extra},
+    )
+
+
+@login_required
+def vehicle_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request,
+        pk,
+        VehicleForm,
+        lambda c, d: services.vehicle_add(actor=request.user, customer=c, data=d),
+        _("Add vehicle"),
+    )
+
+
+@login_required
+def contact_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request,
+        pk,
+        ContactForm,
+        lambda c, d: services.contact_add(actor=request.user, customer=c, data=d),
+        _("Add contact"),
+    )
+
+
+@login_required
+def interaction_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def record(customer: Customer, data: dict[str, Any]) -> None:
+        services.interaction_record(actor=request.user, customer=customer, data=data)
+
+    return _child_form(request, pk, InteractionForm, record, _("Record contact"))
+
+
+@login_required
+def mileage_add_view(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
+    vehicle = Vehicle.objects.filter(pk=vehicle_pk, customer_id=pk).first()
+    if vehicle is None:
+        raise Http404
+
+    def record(customer: Customer, data: dict[str, Any]) -> None:
+        services.mileage_record(actor=request.user, vehicle=vehicle, **data)
+
+    return _child_form(
+        request,
+        pk,
+        MileageForm,
+        record,
+        _("Mileage reading for %(vehicle)s") % {"vehicle": vehicle},
+        vehicle=vehicle,
+    )

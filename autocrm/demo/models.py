@@ -17,3 +17,6 @@ class DemoTruth(models.Model):
     dealer_id = models.BigIntegerField(db_index=True)
     person_key = models.BigIntegerField(db_index=True)
     dirt = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → person {self.person_key}"

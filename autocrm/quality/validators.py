@@ -250,8 +250,8 @@ def _region_entry_name(raw: str, year: int) -> str | None:
 
     The code on an ID card is that of the place of first registration, which happens at or
     after birth. So a code is acceptable for a birth year if it was in use in that year or any
-    later year. Returns the name in use in the birth year, else the first one introduced later,
-    else None (the code had been abolished before the person was born).
+    later year. Returns the name in use in the birth year, else the latest name introduced
+    after it, else None (the code had been abolished before the person was born).
     """
     later: str | None = None
     for entry in raw.split(","):
@@ -264,8 +264,7 @@ def _region_entry_name(raw: str, year: int) -> str | None:
             continue
         if start is None or start <= year:
             return match["name"]
-        if later is None:
-            later = match["name"]
+        later = match["name"]
     return later
 
 

@@ -75,6 +75,6 @@ class Staff(AbstractUser):
         super().clean()
         if self.role == Role.HQ_ANALYST and self.dealer_id is not None:
             raise ValidationError({"dealer": _("HQ analysts belong to no dealer.")})
-        if self.role and self.role != Role.HQ_ANALYST and self.dealer_id is None:
-            if not self.is_superuser:
-                raise ValidationError({"dealer": _("Dealer staff must belong to a dealer.")})
+        needs_dealer = self.role and self.role != Role.HQ_ANALYST and not self.is_superuser
+        if needs_dealer and self.dealer_id is None:
+            raise ValidationError({"dealer": _("Dealer staff must belong to a dealer.")})

@@ -1,11 +1,54 @@
-"""Views."""
+"""The workbench (home page): the signed-in person's records and what to fix next."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from autocrm.customers.models import Customer
+from autocrm.customers.presenters import display_mobile, personal_value
+from autocrm.quality.messages import issue_message
+from autocrm.quality.selectors import level_distribution, quality_by_dealer, records_to_fix
+from autocrm.tenancy.roles import Role
+
+TEAM_ROLES = {Role.MANAGER, Role.GENERAL_MANAGER, Role.CUSTOMER_RELATIONS}
 
 
-def _todo(request, *a, **k):
-    return HttpResponse("")
-
-
-home = overview = customer_list = customer_create_view = customer_detail = customer_edit = _todo
-vehicle_add_view = mileage_add_view = contact_add_view = interaction_add_view = _todo
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    active = Customer.objects.filter(is_active=True)
+    if user.is_hq:
+        return render(
+            request,
+            "web/home_hq.html",
+            {"by_dealer": quality_by_dealer(active), "nav_active": "home"},
+        )
+    mine = active.filter(responsible_staff=user)
+    scope_qs = active if user.role in TEAM_ROLES else mine
+    fix = records_to_fix(scope_qs, limit=12)
+    to_fix = [
+        {
+            "customer": c,
+            "mobile": display_mobile(personal_value(user, c, "mobile")),
+            "issues": [
+                issue_message(i["code"])
+                for i in c.quality_issues
+                if i["field"] in ("name", "mobile", "address", "vehicles")
+            ][:3],
+        }
+        for c in fix
+    ]
+    distribution = level_distribution(scope_qs)
+    total = sum(distribution["accuracy"].values())
+    context = {
+        "team_view": user.role in TEAM_ROLES,
+        "total": total,
+        "distribution": distribution,
+        "good_share": round(100 * distribution["accuracy"]["good"] / total) if total else 0,
+        "complete_share": round(100 * distribution["completeness"]["good"] / total) if total else 0,
+        "to_fix": to_fix,
+        "nav_active": "home",
+    }
+    return render(request, "web/home.html", context)

@@ -1,0 +1,258 @@
+"""Shared pytest fixtures: two dealers with their dictionaries, staff of every role, API clients.
+
+Dealer-owned models use django-scopes managers, so direct ORM use in a test needs an open
+scope. Use the `scoped` helper (it is not autouse, so a test shows where it reads around the
+scope)::
+
+    with scoped(dealer_a):          # one dealer, like a request by its staff
+        ...
+    with scoped(hq_analyst):        # the scope a request by that staff member gets
+        ...
+    with scoped():                  # scopes disabled, for assertions over every dealer
+        ...
+
+HTTP requests open their own scope in DealerScopeMiddleware; the scope is resolved from the
+session or the `Authorization: Token …` header, so use `api_client_for(staff)` (token) or
+`client.force_login(staff)`. DRF's `force_authenticate` bypasses the middleware and leaves the
+request in an empty scope.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from django_scopes import scope, scopes_disabled
+
+from autocrm.tenancy.roles import Department, Role
+
+STAFF_PASSWORD = "autocrm-test-pass-1"  # noqa: S105 - test-only credential
+
+#: The department each role normally works in.
+ROLE_DEPARTMENT = {
+    Role.SALES_CONSULTANT: Department.SALES,
+    Role.SERVICE_ADVISOR: Department.SERVICE,
+    Role.CUSTOMER_RELATIONS: Department.CUSTOMER_RELATIONS,
+    Role.MANAGER: Department.SALES,
+    Role.GENERAL_MANAGER: Department.MANAGEMENT,
+    Role.HQ_ANALYST: Department.HQ,
+}
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """Hash test passwords with MD5: PBKDF2 would cost ~0.3 s per staff member."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- scopes ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scoped() -> Callable[..., Any]:
+    """`scoped(dealer_or_staff=None)`: a context manager opening a django-scopes scope.
+
+    A Dealer (or dealer id) opens that dealer's scope; a Staff member opens the scope their
+    requests get (HQ: every dealer); nothing disables scopes.
+    """
+    from autocrm.tenancy.models import Dealer
+    from autocrm.tenancy.scoping import scope_kwargs_for
+
+    @contextmanager
+    def _scoped(target: Any = None) -> Iterator[None]:
+        if target is None:
+            with scopes_disabled():
+                yield
+        elif isinstance(target, Dealer):
+            with scope(dealer=target.pk):
+                yield
+        elif isinstance(target, int):
+            with scope(dealer=target):
+                yield
+        else:
+            with scope(**scope_kwargs_for(target)):
+                yield
+
+    return _scoped
+
+
+# --- dealers --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dealer_group(db: None) -> Any:
+    from autocrm.tenancy.models import DealerGroup
+
+    return DealerGroup.objects.create(code="GRP1", name="华南汽车集团")
+
+
+@pytest.fixture
+def make_dealer(dealer_group: Any) -> Callable[..., Any]:
+    """`make_dealer(code, **fields)`: a dealer with the standard dictionaries seeded."""
+    from autocrm.dictionaries.services import dictionaries_seed_defaults
+    from autocrm.tenancy.models import Dealer
+
+    def _make(code: str | None = None, **fields: Any) -> Dealer:
+        code = code or f"D{next(_sequence):04d}"
+        values = {
+            "group": dealer_group,
+            "name": f"{code} 4S店",
+            "brand": "一汽-大众",
+            "province": "广东省",
+            "city": "深圳市",
+            "plate_prefix": "粤B",
+            **fields,
+        }
+        dealer = Dealer.objects.create(code=code, **values)
+        with scope(dealer=dealer.pk):
+            dictionaries_seed_defaults(dealer=dealer)
+        return dealer
+
+    return _make
+
+
+@pytest.fixture
+def dealer_a(make_dealer: Callable[..., Any]) -> Any:
+    return make_dealer("A001", name="深圳南山4S店", province="广东省", city="深圳市")
+
+
+@pytest.fixture
+def dealer_b(make_dealer: Callable[..., Any]) -> Any:
+    return make_dealer(
+        "B001", name="北京朝阳4S店", province="北京市", city="北京市", plate_prefix="京A"
+    )
+
+
+@pytest.fixture
+def dict_entry() -> Callable[..., Any]:
+    """`dict_entry(dealer, kind, code=None)`: one of the dealer's dictionary entries."""
+    from autocrm.dictionaries.models import DictionaryEntry
+
+    def _get(dealer: Any, kind: str, code: str | None = None) -> DictionaryEntry:
+        with scopes_disabled():
+            entries = DictionaryEntry.objects.filter(dealer=dealer, kind=kind)
+            if code is not None:
+                entries = entries.filter(code=code)
+            return entries.order_by("sort_order", "id").first()
+
+    return _get
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., Any]:
+    """`make_staff(dealer, role, **fields)`: a staff member with password STAFF_PASSWORD.
+
+    HQ analysts take `dealer=None`.
+    """
+    from autocrm.tenancy.models import Staff
+
+    def _make(dealer: Any, role: str, **fields: Any) -> Staff:
+        n = next(_sequence)
+        username = fields.pop("username", f"{role}-{n}")
+        password = fields.pop("password", STAFF_PASSWORD)
+        staff = Staff(
+            username=username,
+            dealer=dealer,
+            role=role,
+            department=fields.pop("department", ROLE_DEPARTMENT.get(role, "")),
+            display_name=fields.pop("display_name", f"{Role(role).label} {n}"),
+            **fields,
+        )
+        staff.set_password(password)
+        staff.full_clean(exclude=["password"])
+        staff.save()
+        return staff
+
+    return _make
+
+
+@pytest.fixture
+def consultant_a(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    return make_staff(dealer_a, Role.SALES_CONSULTANT, username="consultant_a")
+
+
+@pytest.fixture
+def consultant_a2(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    """A colleague of consultant_a at the same dealer."""
+    return make_staff(dealer_a, Role.SALES_CONSULTANT, username="consultant_a2")
+
+
+@pytest.fixture
+def manager_a(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    return make_staff(dealer_a, Role.MANAGER, username="manager_a")
+
+
+@pytest.fixture
+def cr_a(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    """Customer-relations staff of dealer A."""
+    return make_staff(dealer_a, Role.CUSTOMER_RELATIONS, username="cr_a")
+
+
+@pytest.fixture
+def advisor_a(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    return make_staff(dealer_a, Role.SERVICE_ADVISOR, username="advisor_a")
+
+
+@pytest.fixture
+def gm_a(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    return make_staff(dealer_a, Role.GENERAL_MANAGER, username="gm_a")
+
+
+@pytest.fixture
+def consultant_b(make_staff: Callable[..., Any], dealer_b: Any) -> Any:
+    return make_staff(dealer_b, Role.SALES_CONSULTANT, username="consultant_b")
+
+
+@pytest.fixture
+def hq_analyst(make_staff: Callable[..., Any]) -> Any:
+    return make_staff(None, Role.HQ_ANALYST, username="hq_analyst")
+
+
+# --- customers ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_customer() -> Callable[..., Any]:
+    """`make_customer(actor, **data)`: a customer created through `customer_create`."""
+    from autocrm.customers.services import customer_create
+
+    def _make(actor: Any, **data: Any) -> Any:
+        data.setdefault("name", "张伟")
+        with scope(dealer=actor.dealer_id):
+            return customer_create(actor=actor, data=data)
+
+    return _make
+
+
+# --- API clients ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client() -> Any:
+    """An anonymous DRF test client."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_for(db: None) -> Callable[..., Any]:
+    """`api_client_for(staff)`: a DRF test client sending the staff member's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def _client(staff: Any) -> APIClient:
+        token, _created = Token.objects.get_or_create(user=staff)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
