@@ -44,12 +44,6 @@ ROLE_DEPARTMENT = {
 _sequence = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings: Any) -> None:
-    """Hash test passwords with MD5: PBKDF2 would cost ~0.3 s per staff member."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- scopes ---------------------------------------------------------------------------------
 
 
@@ -147,10 +141,16 @@ def dict_entry() -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_staff(db: None) -> Callable[..., Any]:
+def fast_password_hasher(settings: Any) -> None:
+    """Hash passwords with MD5 for the test: PBKDF2 costs ~0.3 s per staff member."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_staff(db: None, fast_password_hasher: None) -> Callable[..., Any]:
     """`make_staff(dealer, role, **fields)`: a staff member with password STAFF_PASSWORD.
 
-    HQ analysts take `dealer=None`.
+    HQ analysts take `dealer=None`. Uses the fast (MD5) hasher for the whole test.
     """
     from autocrm.tenancy.models import Staff
 

@@ -1,3 +1,30 @@
-from django.urls import path
+"""API routes, included at /api/ (the schema is at /api/schema/)."""
 
-urlpatterns: list = [path("", lambda r: None)] if False else []
+from django.urls import path
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from autocrm.customers import api
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("customers/", api.CustomerListCreateApi.as_view(), name="customer-list"),
+    path("customers/<int:customer_id>/", api.CustomerDetailApi.as_view(), name="customer-detail"),
+    path(
+        "customers/<int:customer_id>/contacts/",
+        api.CustomerContactsApi.as_view(),
+        name="customer-contacts",
+    ),
+    path(
+        "customers/<int:customer_id>/vehicles/",
+        api.CustomerVehiclesApi.as_view(),
+        name="customer-vehicles",
+    ),
+    path("vehicles/<int:vehicle_id>/", api.VehicleDetailApi.as_view(), name="vehicle-detail"),
+    path(
+        "vehicles/<int:vehicle_id>/mileage/",
+        api.VehicleMileageApi.as_view(),
+        name="vehicle-mileage",
+    ),
+]

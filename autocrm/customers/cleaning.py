@@ -14,7 +14,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.customers.choices import CustomerKind, IdType
+from autocrm.customers.choices import (
+    ActivityLevel,
+    ContactType,
+    CreditRating,
+    CustomerKind,
+    Education,
+    Gender,
+    IdType,
+    IncomeBand,
+)
 from autocrm.quality.address import validate_address_complete
 from autocrm.quality.validators import (
     check_id_matches,
@@ -29,6 +38,38 @@ from autocrm.quality.validators import (
 )
 
 MAX_HOBBIES = 3  # seed 002: up to three hobbies per prospect
+
+#: Fields with a fixed choice list, checked here so forms, API and imports agree.
+CHOICE_FIELDS = {
+    "gender": Gender, "education": Education, "annual_income_band": IncomeBand,
+    "activity_level": ActivityLevel, "credit_rating": CreditRating, "id_type": IdType,
+}  # fmt: skip
+#: What people type for gender in forms and spreadsheets.
+GENDER_SPELLINGS = {
+    "男": "M", "male": "M", "m": "M", "女": "F", "female": "F", "f": "F",
+}  # fmt: skip
+
+
+def _check_lengths(values: dict[str, Any], errors: FieldErrors, model: Any = None) -> None:
+    """Refuse values longer than their column (a clear message, never a database error)."""
+    from autocrm.customers.models import Customer
+
+    model = model or Customer
+    for name, value in values.items():
+        if not isinstance(value, str) or name in errors.errors:
+            continue
+        try:
+            max_length = model._meta.get_field(name).max_length
+        except Exception:  # noqa: BLE001 - not a model field (e.g. hobbies)
+            continue
+        if max_length and len(value) > max_length:
+            errors.add(
+                name,
+                ValidationError(
+                    _("Too long: at most %(max)d characters."), params={"max": max_length}
+                ),
+            )
+
 
 TEXT_FIELDS = (
     "native_place", "health", "employer", "position", "former_reason", "remarks",
@@ -67,6 +108,9 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
     """
     errors = FieldErrors()
     out: dict[str, Any] = {}
+    if data.get("gender"):
+        spelled = str(data["gender"]).strip().lower()
+        data = {**data, "gender": GENDER_SPELLINGS.get(spelled, data["gender"])}
 
     if "kind" in data:
         if data["kind"] not in CustomerKind.values:
@@ -123,6 +167,8 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
             errors.add("uscc", _("Only an organization has a unified social credit code."))
         out["uscc"] = errors.run("uscc", lambda: validate_uscc(raw)) if raw else ""
 
+    if "kind" in data and kind != CustomerKind.ORGANIZATION and "uscc" not in data:
+        out["uscc"] = ""  # a person has no unified social credit code
     _clean_identity(data, out, errors)
 
     for text_field in TEXT_FIELDS:
@@ -147,13 +193,19 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
                 for m in members
             ]
 
+    for choice_field, choices in CHOICE_FIELDS.items():
+        if choice_field in out or choice_field in data:
+            value = out.get(choice_field, data.get(choice_field)) or ""
+            if value and value not in choices.values and choice_field not in errors.errors:
+                errors.add(choice_field, _("Choose one of the offered options."))
+            out[choice_field] = value
     for passthrough in (
-        "gender", "education", "annual_income_band", "activity_level", "credit_rating",
         "trade_relationship", "nature", "product_line", "info_source", "industry",
         "responsible_staff", "referred_by", "is_active",
     ):  # fmt: skip
         if passthrough in data and passthrough not in out:
             out[passthrough] = data[passthrough]
+    _check_lengths(out, errors)
 
     errors.raise_if_any()
     return out
@@ -170,6 +222,8 @@ def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldE
         return
     raw = clean_text(data.get("id_number", "")).upper().replace(" ", "")
     id_type = data.get("id_type") or (IdType.RESIDENT_ID if raw else "")
+    if id_type and id_type not in IdType.values:
+        errors.add("id_type", _("Choose one of the offered options."))
     out["id_type"] = id_type
     out["id_number"] = raw
     birth_date: date | None = data.get("birth_date")
@@ -230,6 +284,9 @@ def clean_vehicle_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     for passthrough in ("bought_here", "purchase_price", "mileage_read_on"):
         if passthrough in data:
             out[passthrough] = data[passthrough]
+    from autocrm.customers.models import Vehicle
+
+    _check_lengths(out, errors, Vehicle)
     errors.raise_if_any()
     return out
 
@@ -253,5 +310,10 @@ def clean_contact_fields(data: Mapping[str, Any]) -> dict[str, Any]:
             out[text_field] = clean_text(data[text_field])
     if "contact_type" in data:
         out["contact_type"] = data["contact_type"]
+        if data["contact_type"] not in ContactType.values:
+            errors.add("contact_type", _("Choose a contact type."))
+    from autocrm.customers.models import Contact
+
+    _check_lengths(out, errors, Contact)
     errors.raise_if_any()
     return out

@@ -21,6 +21,7 @@ from autocrm.customers.choices import (
     InteractionKind,
     MileageSource,
 )
+from autocrm.customers.presenters import personal_value
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import PERSONAL_FIELDS, can_view_personal
@@ -159,13 +160,18 @@ class CustomerForm(StyledForm):
         self.fields["responsible_staff"].queryset = Staff.objects.filter(
             dealer_id=viewer.dealer_id, is_active=True
         ).order_by("role", "username")
-        responsible = customer.responsible_staff_id if customer else viewer.pk
+        # Whoever enters a new customer types every field; on an existing customer the
+        # fields the role only sees masked are shown masked and cannot be changed.
         self.masked_fields = [
             f
             for f in PERSONAL_FIELDS
-            if not can_view_personal(viewer, f, responsible_staff_id=responsible)
+            if customer is not None
+            and not can_view_personal(viewer, f, responsible_staff_id=customer.responsible_staff_id)
         ]
+        if customer is None:
+            self.initial.setdefault("responsible_staff", viewer.pk)
         for name in self.masked_fields:
+            self.initial[name] = personal_value(viewer, customer, name)
             self.fields[name].disabled = True
             self.fields[name].help_text = _("Hidden for your role.")
 

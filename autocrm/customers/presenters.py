@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autocrm.tenancy.masking import MASKERS, mask_address
+from autocrm.tenancy.masking import MASKERS, mask_address, mask_birth_date
 from autocrm.tenancy.policies import can_view_personal
 
 
@@ -19,6 +19,15 @@ def personal_value(viewer: Any, customer: Any, field: str) -> str:
         keep = f"{customer.province}{customer.city if customer.city != customer.province else ''}"
         return mask_address(value, keep=keep + (customer.district or ""))
     return MASKERS[field](value)
+
+
+def birth_date_display(viewer: Any, customer: Any) -> str:
+    """The birth date is read from the ID card, so it follows the ID number's rule."""
+    if customer.birth_date is None:
+        return ""
+    if can_view_personal(viewer, "id_number", responsible_staff_id=customer.responsible_staff_id):
+        return customer.birth_date.isoformat()
+    return mask_birth_date(customer.birth_date)
 
 
 def contact_mobile(viewer: Any, customer: Any, mobile: str) -> str:

@@ -41,8 +41,14 @@ def classify_search(raw: str) -> SearchTerm | None:
         return SearchTerm("vin", upper)
     if compact[:1] in PROVINCES and len(compact) >= 2 and _PLATE.match(upper):
         return SearchTerm("plate", upper)
+    if re.fullmatch(r"\d{6,8}", compact):
+        # 6–8 digits: part of a mobile, or the serial at the end of a VIN (车架号后六位).
+        return SearchTerm("digits", compact)
     if re.fullmatch(r"\d{5,10}", compact):
         return SearchTerm("mobile_fragment", compact)
+    if re.fullmatch(r"[A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,6}", upper) and any(c.isdigit() for c in upper):
+        # A plate typed without its province (B12345), or the end of a VIN.
+        return SearchTerm("plate_or_vin", upper)
     if _VIN_FRAGMENT.match(upper):
         return SearchTerm("vin_fragment", upper)
     if _LATIN.match(compact.lower()):
@@ -59,6 +65,8 @@ def search_kind_label(kind: str) -> str:
         "mobile_fragment": _("part of a mobile number"),
         "vin": _("VIN"),
         "vin_fragment": _("end of a VIN"),
+        "digits": _("part of a mobile or the end of a VIN"),
+        "plate_or_vin": _("plate number or end of a VIN"),
         "plate": _("plate number"),
         "pinyin": _("pinyin or initials"),
         "name": _("name"),

@@ -38,6 +38,14 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
         return qs.filter(
             id__in=Vehicle.objects.filter(vin__endswith=term.value).values("customer_id")
         )
+    if term.kind == "digits":
+        vins = Vehicle.objects.filter(vin__endswith=term.value).values("customer_id")
+        return qs.filter(Q(mobile__contains=term.value) | Q(id__in=vins))
+    if term.kind == "plate_or_vin":
+        vehicles = Vehicle.objects.filter(
+            Q(plate_number__contains=term.value) | Q(vin__endswith=term.value)
+        )
+        return qs.filter(id__in=vehicles.values("customer_id"))
     if term.kind == "plate":
         vehicles = Vehicle.objects.filter(plate_number__contains=term.value)
         return qs.filter(id__in=vehicles.values("customer_id"))

@@ -100,7 +100,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     if not can_create_customer(actor):
         raise PermissionDenied(_("Your role may not create customers."))
     kind = data.get("kind") or CustomerKind.PERSON
-    values = clean_customer_fields({**data, "kind": kind}, kind=kind)
+    values = clean_customer_fields({"name": "", **data, "kind": kind}, kind=kind)
     responsible = values.pop("responsible_staff", None) or actor
     values["responsible_staff"] = responsible
     _check_dictionaries(actor.dealer_id, values)
@@ -166,10 +166,6 @@ def contact_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     """Add a contact person (one of the six contact types) to the customer."""
     _ensure_can_edit(actor, customer)
     values = clean_contact_fields({"name": "", "contact_type": "", **data})
-    from autocrm.customers.choices import ContactType
-
-    if values.get("contact_type") not in ContactType.values:
-        raise ValidationError({"contact_type": [_("Choose a contact type.")]})
     contact = Contact(dealer_id=customer.dealer_id, customer=customer, **values)
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.save()
@@ -183,7 +179,11 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     the same car entered twice by sales and service is how duplicates are born (seed 000)."""
     _ensure_can_edit(actor, customer)
     values = clean_vehicle_fields({"vin": "", **data})
-    existing = Vehicle.objects.filter(vin=values["vin"]).select_related("customer").first()
+    existing = (
+        Vehicle.objects.filter(dealer_id=customer.dealer_id, vin=values["vin"])
+        .select_related("customer")
+        .first()
+    )
     if existing is not None:
         raise ValidationError(
             {
@@ -222,7 +222,8 @@ def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -
     data = {k: v for k, v in data.items() if k != "mileage_km"}
     values = clean_vehicle_fields(data)
     vin_changed = "vin" in values and values["vin"] != vehicle.vin
-    if vin_changed and Vehicle.objects.filter(vin=values["vin"]).exclude(pk=vehicle.pk).exists():
+    same_vin = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=values.get("vin"))
+    if vin_changed and same_vin.exclude(pk=vehicle.pk).exists():
         raise ValidationError({"vin": [_("This VIN is already on file.")]})
     for field, value in values.items():
         setattr(vehicle, field, value)
@@ -242,6 +243,8 @@ def mileage_record(
     km = values["mileage_km"]
     if km is None:
         raise ValidationError({"mileage_km": [_("Enter the mileage.")]})
+    if source not in MileageSource.values:
+        raise ValidationError({"source": [_("Choose where the reading comes from.")]})
     if read_on > timezone.localdate():
         raise ValidationError({"read_on": [_("The reading date cannot be in the future.")]})
     earlier = (
@@ -249,6 +252,22 @@ def mileage_record(
         .order_by("-read_on", "-id")
         .first()
     )
+    later = (
+        MileageReading.objects.filter(vehicle=vehicle, read_on__gt=read_on)
+        .order_by("read_on", "id")
+        .first()
+    )
+    if later is not None and km > later.mileage_km:
+        raise ValidationError(
+            {
+                "mileage_km": [
+                    ValidationError(
+                        _("Higher than the %(km)s km read later, on %(date)s."),
+                        params={"km": later.mileage_km, "date": later.read_on},
+                    )
+                ]
+            }
+        )
     if earlier is not None and km < earlier.mileage_km:
         raise ValidationError(
             {

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from autocrm.customers.models import Contact, Customer, Vehicle
 from autocrm.customers.selectors import TimelineEntry
 from autocrm.dictionaries.models import DictionaryEntry
-from autocrm.tenancy.masking import MASKERS, mask_address
+from autocrm.tenancy.masking import MASKERS, mask_address, mask_birth_date
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import can_view_personal
 
@@ -119,6 +119,15 @@ def timeline_rows(entries: list[TimelineEntry], *, viewer: Any, customer: Custom
             visible = can_view_personal(
                 viewer, field, responsible_staff_id=customer.responsible_staff_id
             )
+            if change.field == "birth_date" and not visible:
+                changes.append(
+                    ChangeRow(
+                        label=_label(model, change.field),
+                        old=mask_birth_date(change.old),
+                        new=mask_birth_date(change.new),
+                    )
+                )
+                continue
             changes.append(
                 ChangeRow(
                     label=_label(model, change.field),

@@ -24,7 +24,12 @@ from autocrm.customers.forms import (
     VehicleForm,
 )
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.presenters import contact_mobile, display_mobile, personal_value
+from autocrm.customers.presenters import (
+    birth_date_display,
+    contact_mobile,
+    display_mobile,
+    personal_value,
+)
 from autocrm.customers.search import search_kind_label
 from autocrm.customers.selectors import customer_page, customer_queryset, customer_timeline
 from autocrm.customers.timeline_display import timeline_rows
@@ -36,9 +41,10 @@ from autocrm.tenancy.policies import PERSONAL_FIELDS, can_create_customer, can_e
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number < 2**63 else None
 
 
 def _get_customer(pk: int) -> Customer:
@@ -133,6 +139,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     personal = {f: personal_value(viewer, customer, f) for f in PERSONAL_FIELDS}
     personal["mobile"] = display_mobile(personal["mobile"])
+    personal["birth_date"] = birth_date_display(viewer, customer)
     vehicles = list(customer.vehicles.prefetch_related("readings").order_by("-id"))
     contacts = [
         {"contact": c, "mobile": display_mobile(contact_mobile(viewer, customer, c.mobile))}

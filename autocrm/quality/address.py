@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.quality.validators import clean_text
@@ -461,12 +462,17 @@ def parse_address(value: str) -> Address:
 
 
 _PART_LABELS = {
-    "province": "province",
-    "city": "city",
-    "district": "district",
-    "street": "street",
-    "house_number": "house number",
+    "province": _("province"),
+    "city": _("city"),
+    "district": _("district"),
+    "street": _("street"),
+    "house_number": _("house number"),
 }
+
+
+def _list_separator() -> str:
+    """Chinese lists take the enumeration comma 、; English a comma and a space."""
+    return "、" if (get_language() or "").startswith("zh") else ", "
 
 
 def validate_address_complete(value: str) -> Address:
@@ -485,7 +491,7 @@ def validate_address_complete(value: str) -> Address:
             _("The address is incomplete; it is missing: %(missing)s."),
             code="address_incomplete",
             params={
-                "missing": ", ".join(_PART_LABELS[part] for part in missing),
+                "missing": _list_separator().join(str(_PART_LABELS[p]) for p in missing),
                 "missing_parts": missing,
             },
         )

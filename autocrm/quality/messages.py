@@ -16,7 +16,9 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "address_id_card_copy": _(
         "Address is the ID card's place of registration, not where the customer lives."
     ),
-    "address_out_of_area": _("Address is in another province than the dealer; please confirm."),
+    "address_out_of_area": _(
+        "Address is in a different province from the dealer's; please confirm it."
+    ),
     "vehicle_missing": _("No vehicle recorded for a current customer."),
     "purchase_date_missing": _("A vehicle bought here has no purchase date."),
     "interests_missing": _("No interests recorded."),

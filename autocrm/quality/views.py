@@ -23,6 +23,7 @@ def _chart(distribution: dict[str, int]) -> str:
         [
             {"name": str(labels[k]), "value": v, "itemStyle": {"color": colors[k]}}
             for k, v in distribution.items()
+            if v
         ],
         ensure_ascii=False,
     )

@@ -53,6 +53,13 @@ def mask_address(address: str, *, keep: str = "") -> str:
     return address[:6] + MASK * 4 if len(address) > 6 else MASK * 4
 
 
+def mask_birth_date(value: object) -> str:
+    """1990-05-17 → 1990-**-**: the year (an age band) stays, the day that identifies goes."""
+    if not value:
+        return "—"
+    return f"{str(value)[:4]}-**-**"
+
+
 MASKERS = {
     "mobile": mask_mobile,
     "landline": mask_landline,

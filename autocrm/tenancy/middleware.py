@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django_scopes import scope
 from rest_framework.authentication import TokenAuthentication
@@ -24,7 +25,10 @@ class DealerScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated and request.META.get("HTTP_AUTHORIZATION"):
+        if request.META.get("HTTP_AUTHORIZATION"):
+            # DRF tries the token before the session: the scope must follow the same order,
+            # or a session of one user plus a token of another would mix two dealers.
+            user = AnonymousUser()
             try:
                 resolved = TokenAuthentication().authenticate(request)
             except AuthenticationFailed:

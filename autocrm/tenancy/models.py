@@ -12,7 +12,7 @@ from autocrm.tenancy.roles import Department, Role
 
 class DealerGroup(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("group name"), max_length=100)
 
     class Meta:
         verbose_name = _("dealer group")
@@ -29,7 +29,7 @@ class Dealer(models.Model):
         DealerGroup, on_delete=models.PROTECT, related_name="dealers", verbose_name=_("group")
     )
     code = models.CharField(_("dealer code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("dealer name"), max_length=100)
     brand = models.CharField(_("brand"), max_length=50)
     province = models.CharField(_("province"), max_length=20)
     city = models.CharField(_("city"), max_length=30)

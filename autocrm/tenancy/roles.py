@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     SALES_CONSULTANT = "sales_consultant", _("Sales consultant")
     SERVICE_ADVISOR = "service_advisor", _("Service advisor")
-    CUSTOMER_RELATIONS = "customer_relations", _("Customer relations")
+    CUSTOMER_RELATIONS = "customer_relations", _("Customer relations officer")
     MANAGER = "manager", _("Department manager")
     GENERAL_MANAGER = "general_manager", _("General manager")
     HQ_ANALYST = "hq_analyst", _("OEM headquarters analyst")

@@ -1,0 +1,275 @@
+"""REST API for customer profiles, contacts and vehicles (thin: parse, call a service, render).
+
+Every query runs in the dealer scope that DealerScopeMiddleware opened for the caller, so an id
+of another dealer's record answers 404, exactly like an id that does not exist. Writes go
+through the services, which validate and normalise; their ValidationError becomes a 400 keyed
+by field and their PermissionDenied a 403. Personal fields are masked per the role table by
+the output serializers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django_scopes import get_scope
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from autocrm.customers.models import Contact, Customer, Vehicle
+from autocrm.customers.selectors import customer_queryset
+from autocrm.customers.serializers import (
+    ContactInputSerializer,
+    ContactOutputSerializer,
+    CustomerCreateInputSerializer,
+    CustomerFilterSerializer,
+    CustomerInputSerializer,
+    CustomerOutputSerializer,
+    MileageInputSerializer,
+    MileageReadingOutputSerializer,
+    VehicleCreateInputSerializer,
+    VehicleOutputSerializer,
+    VehicleUpdateInputSerializer,
+)
+from autocrm.customers.services import (
+    contact_add,
+    customer_create,
+    customer_update,
+    mileage_record,
+    vehicle_add,
+    vehicle_update,
+)
+from autocrm.tenancy.policies import can_create_customer
+from autocrm.tenancy.scoping import scope_kwargs_for
+
+# --- shared plumbing ------------------------------------------------------------------------
+
+_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+_FIELD_ERRORS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Refused input: each offending field name maps to a list of messages "
+    "(`non_field_errors` for the record as a whole).",
+)
+READ_ERRORS: dict[int, Any] = {
+    401: OpenApiResponse(_DETAIL, description="Not authenticated."),
+    404: OpenApiResponse(_DETAIL, description="No such record at your dealer."),
+}
+WRITE_ERRORS: dict[int, Any] = {
+    **READ_ERRORS,
+    400: _FIELD_ERRORS,
+    403: OpenApiResponse(_DETAIL, description="Your role may not make this change."),
+}
+
+
+def service_error_detail(exc: DjangoValidationError) -> dict[str, list[exceptions.ErrorDetail]]:
+    """A service's ValidationError as DRF error details keyed by field (codes kept)."""
+    by_field = getattr(exc, "error_dict", None) or {NON_FIELD_ERRORS: exc.error_list}
+    detail: dict[str, list[exceptions.ErrorDetail]] = {}
+    for field, errors in by_field.items():
+        key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+        for error in errors:
+            message = error.message % error.params if error.params else error.message
+            detail.setdefault(key, []).append(
+                exceptions.ErrorDetail(str(message), code=error.code or "invalid")
+            )
+    return detail
+
+
+class CanChangeCustomers(BasePermission):
+    """Reading is open to every authenticated user within their scope; writing only to the
+    roles that may create and change customers (HQ and the general manager only read)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or can_create_customer(request.user)
+
+
+class ServiceApi(APIView):
+    """Base of the customer API views: scope check, service errors, keyset pagination."""
+
+    permission_classes = [IsAuthenticated, CanChangeCustomers]
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        # Fail closed if the scope the middleware opened is not the one of the user DRF
+        # authenticated (e.g. a session of one user and a token of another in one request).
+        current = get_scope()
+        expected = scope_kwargs_for(request.user)
+        if not current.get("_enabled", False) or current.get("dealer") != expected["dealer"]:
+            raise exceptions.PermissionDenied()
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(service_error_detail(exc))
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        return super().handle_exception(exc)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {"request": self.request, "viewer": self.request.user, "view": self}
+
+    def output(self, serializer_class: type, instance: Any, *, status_code: int = 200) -> Response:
+        data = serializer_class(instance, context=self.get_serializer_context()).data
+        return Response(data, status=status_code)
+
+    def paginated(self, queryset: QuerySet, serializer_class: type) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return paginator.get_paginated_response(data)
+
+    @staticmethod
+    def validated(serializer_class: type, data: Any, *, partial: bool = False) -> dict[str, Any]:
+        serializer = serializer_class(data=data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def _customer(customer_id: int) -> Customer:
+    return get_object_or_404(Customer.objects.prefetch_related("hobbies"), pk=customer_id)
+
+
+def _vehicle(vehicle_id: int) -> Vehicle:
+    return get_object_or_404(Vehicle.objects.select_related("customer"), pk=vehicle_id)
+
+
+# --- customers ------------------------------------------------------------------------------
+
+
+class CustomerListCreateApi(ServiceApi):
+    @extend_schema(
+        operation_id="customers_list",
+        parameters=[CustomerFilterSerializer],
+        responses={200: CustomerOutputSerializer(many=True), 400: _FIELD_ERRORS, **READ_ERRORS},
+        summary="Search the dealer's customers (newest first, keyset pages).",
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.validated(CustomerFilterSerializer, request.query_params)
+        queryset, _term = customer_queryset(**filters)
+        return self.paginated(queryset.prefetch_related("hobbies"), CustomerOutputSerializer)
+
+    @extend_schema(
+        operation_id="customers_create",
+        request=CustomerCreateInputSerializer,
+        responses={201: CustomerOutputSerializer, **WRITE_ERRORS},
+        summary="Create a customer profile (the caller becomes responsible unless named).",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.validated(CustomerCreateInputSerializer, request.data)
+        customer = customer_create(actor=request.user, data=data)
+        return self.output(CustomerOutputSerializer, _customer(customer.pk), status_code=201)
+
+
+class CustomerDetailApi(ServiceApi):
+    @extend_schema(
+        operation_id="customers_retrieve", responses={200: CustomerOutputSerializer, **READ_ERRORS}
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        return self.output(CustomerOutputSerializer, _customer(customer_id))
+
+    @extend_schema(
+        operation_id="customers_partial_update",
+        request=CustomerInputSerializer,
+        responses={200: CustomerOutputSerializer, **WRITE_ERRORS},
+        summary="Change the fields sent; masked fields cannot be changed by your role.",
+    )
+    def patch(self, request: Request, customer_id: int) -> Response:
+        customer = _customer(customer_id)
+        data = self.validated(CustomerInputSerializer, request.data, partial=True)
+        customer_update(actor=request.user, customer=customer, data=data)
+        return self.output(CustomerOutputSerializer, _customer(customer_id))
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+class CustomerContactsApi(ServiceApi):
+    @extend_schema(
+        operation_id="customers_contacts_list",
+        responses={200: ContactOutputSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        customer = _customer(customer_id)
+        contacts = Contact.objects.filter(customer=customer).select_related("customer")
+        return self.paginated(contacts, ContactOutputSerializer)
+
+    @extend_schema(
+        operation_id="customers_contacts_create",
+        request=ContactInputSerializer,
+        responses={201: ContactOutputSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request: Request, customer_id: int) -> Response:
+        customer = _customer(customer_id)
+        data = self.validated(ContactInputSerializer, request.data)
+        contact = contact_add(actor=request.user, customer=customer, data=data)
+        return self.output(ContactOutputSerializer, contact, status_code=201)
+
+
+# --- vehicles -------------------------------------------------------------------------------
+
+
+class CustomerVehiclesApi(ServiceApi):
+    @extend_schema(
+        operation_id="customers_vehicles_list",
+        responses={200: VehicleOutputSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request, customer_id: int) -> Response:
+        customer = _customer(customer_id)
+        return self.paginated(Vehicle.objects.filter(customer=customer), VehicleOutputSerializer)
+
+    @extend_schema(
+        operation_id="customers_vehicles_create",
+        request=VehicleCreateInputSerializer,
+        responses={201: VehicleOutputSerializer, **WRITE_ERRORS},
+        summary="Register a vehicle; a VIN already on file at this dealer is refused.",
+    )
+    def post(self, request: Request, customer_id: int) -> Response:
+        customer = _customer(customer_id)
+        data = self.validated(VehicleCreateInputSerializer, request.data)
+        vehicle = vehicle_add(actor=request.user, customer=customer, data=data)
+        return self.output(VehicleOutputSerializer, vehicle, status_code=201)
+
+
+class VehicleDetailApi(ServiceApi):
+    @extend_schema(
+        operation_id="vehicles_retrieve", responses={200: VehicleOutputSerializer, **READ_ERRORS}
+    )
+    def get(self, request: Request, vehicle_id: int) -> Response:
+        return self.output(VehicleOutputSerializer, _vehicle(vehicle_id))
+
+    @extend_schema(
+        operation_id="vehicles_partial_update",
+        request=VehicleUpdateInputSerializer,
+        responses={200: VehicleOutputSerializer, **WRITE_ERRORS},
+    )
+    def patch(self, request: Request, vehicle_id: int) -> Response:
+        vehicle = _vehicle(vehicle_id)
+        data = self.validated(VehicleUpdateInputSerializer, request.data, partial=True)
+        vehicle = vehicle_update(actor=request.user, vehicle=vehicle, data=data)
+        return self.output(VehicleOutputSerializer, vehicle)
+
+
+class VehicleMileageApi(ServiceApi):
+    @extend_schema(
+        operation_id="vehicles_mileage_create",
+        request=MileageInputSerializer,
+        responses={201: MileageReadingOutputSerializer, **WRITE_ERRORS},
+        summary="Record an odometer reading (lower than an earlier reading is refused).",
+    )
+    def post(self, request: Request, vehicle_id: int) -> Response:
+        vehicle = _vehicle(vehicle_id)
+        data = self.validated(MileageInputSerializer, request.data)
+        reading = mileage_record(actor=request.user, vehicle=vehicle, **data)
+        return self.output(
+            MileageReadingOutputSerializer, reading, status_code=status.HTTP_201_CREATED
+        )
