@@ -72,6 +72,7 @@ def main() -> int:
     cases: dict[str, list[str]] = {
         "list: last-4 mobile": [f"/customers/?q={c.mobile[-4:]}" for c in sample],
         "list: name fragment": [f"/customers/?q={quote(c.name[:2])}" for c in sample],
+        "list: full name": [f"/customers/?q={quote(c.name)}" for c in sample],
         "list: plate": [f"/customers/?q={quote(v.plate_number)}" for v in vehicles],
         "list: VIN": [f"/customers/?q={v.vin}" for v in vehicles],
         "list: no search": ["/customers/"] * 20,

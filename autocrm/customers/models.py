@@ -34,6 +34,7 @@ from autocrm.tenancy.models import Dealer
 DERIVED_FIELDS = [
     "name_pinyin",
     "name_initials",
+    "given_name",
     "mobile_last4",
     "accuracy_score",
     "completeness_score",
@@ -67,6 +68,7 @@ class Customer(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_pinyin = models.CharField(max_length=200, blank=True, editable=False)
     name_initials = models.CharField(max_length=50, blank=True, editable=False)
+    given_name = models.CharField(max_length=100, blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
@@ -181,6 +183,16 @@ class Customer(models.Model):
             models.Index(
                 fields=["dealer", "name_initials"],
                 name="cust_initials",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["dealer", "name"],
+                name="cust_name_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["dealer", "given_name"],
+                name="cust_given_prefix",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
             models.Index(

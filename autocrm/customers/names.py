@@ -39,3 +39,25 @@ def name_pinyin(name: str) -> tuple[str, str]:
     full = "".join(syllables)
     initials = "".join(s[0] for s in syllables if s and s[0].isalnum())
     return full[:200], initials[:50]
+
+
+#: Two-character surnames: the given name starts after them (欧阳娜娜 → 娜娜).
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "夏侯", "令狐", "万俟", "端木", "独孤", "南宫", "西门", "轩辕",
+)  # fmt: skip
+
+
+def given_name(name: str) -> str:
+    """The given name of a Chinese personal name (张小明 → 小明), "" when there is none.
+
+    Stored so that a search for a given name is a prefix search on an index, not a substring
+    scan of a million names.
+    """
+    name = (name or "").strip()
+    if len(name) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+        return ""
+    for surname in COMPOUND_SURNAMES:
+        if name.startswith(surname) and len(name) > len(surname):
+            return name[len(surname) :]
+    return name[1:]

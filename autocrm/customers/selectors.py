@@ -53,6 +53,10 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
         return qs.filter(
             Q(name_initials__startswith=term.value) | Q(name_pinyin__startswith=term.value)
         )
+    if len(term.value) < 3:
+        # One or two characters are the start of a name or of a given name (王, 王伟, 小明):
+        # prefix searches on b-trees; a substring that short cannot use the trigram index.
+        return qs.filter(Q(name__startswith=term.value) | Q(given_name__startswith=term.value))
     return qs.filter(name__contains=term.value)
 
 

@@ -23,7 +23,7 @@ from autocrm.customers.cleaning import (
     clean_vehicle_fields,
 )
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
-from autocrm.customers.names import name_pinyin
+from autocrm.customers.names import given_name, name_pinyin
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.tenancy.models import Staff
@@ -107,6 +107,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     hobbies = values.pop("hobbies", None)
     customer = Customer(dealer_id=actor.dealer_id, created_by=actor, **values)
     customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
+    customer.given_name = given_name(customer.name)
     customer._history_user = actor  # type: ignore[attr-defined]
     customer.save()
     if hobbies:
@@ -143,6 +144,7 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
             changed = True
     if "name" in values:
         customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
+        customer.given_name = given_name(customer.name)
     if changed:
         customer.updated_at = timezone.now()
         customer._history_user = actor  # type: ignore[attr-defined]

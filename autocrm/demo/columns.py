@@ -5,9 +5,10 @@ from __future__ import annotations
 from autocrm.demo.vehicles import READING_COLUMNS, VEHICLE_COLUMNS
 
 CUSTOMER_COLUMNS = (
-    "id", "dealer_id", "kind", "name", "name_pinyin", "name_initials", "gender", "birth_date",
-    "native_place", "health", "education", "id_type", "id_number", "uscc", "industry_id",
-    "employer", "position", "annual_income_band", "mobile", "mobile_raw", "mobile_last4",
+    "id", "dealer_id", "kind", "name", "name_pinyin", "name_initials", "given_name", "gender",
+    "birth_date", "native_place", "health", "education", "id_type", "id_number", "uscc",
+    "industry_id", "employer", "position", "annual_income_band", "mobile", "mobile_raw",
+    "mobile_last4",
     "landline", "fax", "email", "address", "province", "city", "district", "street",
     "house_number", "postcode", "family_members", "trade_relationship_id", "nature_id",
     "product_line_id", "info_source_id", "activity_level", "credit_rating", "former_reason",

@@ -16,7 +16,7 @@ from decimal import Decimal
 from operator import itemgetter
 from random import Random
 
-from autocrm.customers.names import name_pinyin
+from autocrm.customers.names import given_name, name_pinyin
 from autocrm.demo import names_data as N
 from autocrm.demo.columns import CUSTOMER_COLUMNS, TABLES
 from autocrm.demo.people import Address, FastRandom, PeopleFactory, Picker
@@ -216,6 +216,7 @@ class DemoGenerator:
     def set_name(self, row: dict[str, object], name: str) -> None:
         row["name"] = name
         row["name_pinyin"], row["name_initials"] = self._pinyin(name)
+        row["given_name"] = given_name(name)
 
     @staticmethod
     def set_address(rec: Rec, address: Address) -> None:
