@@ -5,8 +5,22 @@ from django.db import migrations, models
 
 
 def backfill_given_name(apps, schema_editor):
-    """Fill the new column for customers entered before it existed (batches of 5,000)."""
-    from autocrm.customers.names import given_name
+    """Fill the new column for customers entered before it existed.
+
+    PostgreSQL: one set-based UPDATE with the same rule as `names.given_name`; elsewhere
+    (an embedded SQLite install) batches of 5,000.
+    """
+    from autocrm.customers.names import COMPOUND_SURNAMES, given_name
+
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "UPDATE customers_customer SET given_name = CASE"
+            " WHEN left(name, 2) = ANY(%s) AND char_length(name) > 2 THEN substr(name, 3)"
+            " ELSE substr(name, 2) END"
+            " WHERE name ~ '^[\\u4e00-\\u9fff]{2,}$'",
+            [list(COMPOUND_SURNAMES)],
+        )
+        return
 
     customer_model = apps.get_model("customers", "Customer")
     last_id = 0
