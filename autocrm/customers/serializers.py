@@ -29,7 +29,7 @@ from autocrm.customers.choices import (
     QualityLevel,
 )
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
-from autocrm.customers.presenters import contact_mobile, personal_value
+from autocrm.customers.presenters import birth_date_display, contact_mobile, personal_value
 
 
 def _text(**kwargs: Any) -> serializers.CharField:
@@ -63,6 +63,18 @@ class PersonalField(serializers.CharField):
 
     def to_representation(self, customer: Customer) -> str:
         return personal_value(_viewer(self), customer, self.field_name)
+
+
+class BirthDateField(serializers.Field):
+    """The birth date is read from the ID card, so it follows the ID number's rule: the
+    full date, or only the year ("1990-**-**") for a role that sees the ID masked."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, customer: Customer) -> str | None:
+        return birth_date_display(_viewer(self), customer) or None
 
 
 class QualityLevelField(serializers.ChoiceField):
@@ -105,6 +117,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
     email = PersonalField()
     address = PersonalField()
     id_number = PersonalField()
+    birth_date = BirthDateField(help_text="YYYY-MM-DD, or YYYY-**-** when masked.")
     # Dictionary entries by id (declared, so no pick-list query runs outside a scope).
     trade_relationship = serializers.PrimaryKeyRelatedField(read_only=True)
     nature = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -311,3 +311,12 @@ def test_editor_roles_may_add_vehicles_to_any_customer(
     response = api.post(f"{detail(customer_a.pk)}vehicles/", {"vin": "LFV2A21KXB3012345"})
 
     assert response.status_code == 201, response.json()
+
+
+def test_hq_sees_only_the_birth_year(api_client_for, consultant_a, hq_analyst, make_customer):
+    """The birth date comes from the ID card: HQ, which sees the ID masked, gets the year."""
+    customer = make_customer(consultant_a, name="赵敏", id_number="11010519491231002X")
+    hq = api_client_for(hq_analyst).get(f"/api/customers/{customer.pk}/").json()
+    own = api_client_for(consultant_a).get(f"/api/customers/{customer.pk}/").json()
+    assert hq["birth_date"] == "1949-**-**"
+    assert own["birth_date"] == "1949-12-31"
