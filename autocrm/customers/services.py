@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.customers.choices import CustomerKind, MileageSource
+from autocrm.customers.choices import Channel, CustomerKind, InteractionKind, MileageSource
 from autocrm.customers.cleaning import (
     clean_contact_fields,
     clean_customer_fields,
@@ -26,6 +26,7 @@ from autocrm.customers.models import Contact, Customer, Interaction, MileageRead
 from autocrm.customers.names import given_name, name_pinyin
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.dictionaries.models import DictionaryEntry
+from autocrm.quality.validators import clean_text
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import (
     PERSONAL_FIELDS,
@@ -300,9 +301,6 @@ def mileage_record(
 @transaction.atomic
 def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Interaction:
     """Record a contact with the customer (follow-up result, visit, event, referral …)."""
-    from autocrm.customers.choices import Channel, InteractionKind
-    from autocrm.quality.validators import clean_text
-
     if actor.dealer_id != customer.dealer_id or not can_create_customer(actor):
         raise PermissionDenied(_("Your role may not record interactions."))
     errors: dict[str, list[ValidationError]] = {}

@@ -246,7 +246,7 @@ def _child_form(
     form = form_class(request.POST or None, **extra.pop("form_kwargs", {}))
     if request.method == "POST" and form.is_valid():
         try:
-            action(customer, {k: v for k, v in form.cleaned_data.items()})
+            action(customer, dict(form.cleaned_data))
         except ValidationError as exc:
             form.apply_service_errors(exc)
         else:
