@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.search import SearchTerm, classify_search
@@ -102,17 +102,27 @@ def customer_page(
 ) -> CustomerPage:
     """Keyset pagination on id (newest first): fast on the millionth row as on the first."""
     base = qs
+    newest: Any = "-id"
+    oldest: Any = "id"
+    count = base.values("id")[: COUNT_CAP + 1].count()
+    if term is not None and term.kind == "name" and count <= COUNT_CAP:
+        # A name that matches few rows: read them through the name indexes and sort, instead
+        # of letting the planner walk the primary key backwards past hundreds of thousands of
+        # rows looking for them (`id + 0` hides the key order from it). A common name (more
+        # than COUNT_CAP rows) is found quickly by that walk, so it keeps the key order.
+        newest = (F("id") + 0).desc()
+        oldest = (F("id") + 0).asc()
     if after is not None:
-        rows = list(base.filter(id__lt=after).order_by("-id")[: page_size + 1])
+        rows = list(base.filter(id__lt=after).order_by(newest)[: page_size + 1])
         has_more, rows = len(rows) > page_size, rows[:page_size]
         has_prev = True
     elif before is not None:
-        rows = list(base.filter(id__gt=before).order_by("id")[: page_size + 1])
+        rows = list(base.filter(id__gt=before).order_by(oldest)[: page_size + 1])
         has_prev, rows = len(rows) > page_size, rows[:page_size]
         rows.reverse()
         has_more = True
     else:
-        rows = list(base.order_by("-id")[: page_size + 1])
+        rows = list(base.order_by(newest)[: page_size + 1])
         has_more, rows = len(rows) > page_size, rows[:page_size]
         has_prev = False
     ids = [r.pk for r in rows]
@@ -132,7 +142,6 @@ def customer_page(
                 plates.setdefault(customer_id, []).append(plate)
         for row in rows:
             row.plates = plates.get(row.pk, [])  # type: ignore[attr-defined]
-    count = base.values("id")[: COUNT_CAP + 1].count()
     return CustomerPage(
         rows=rows,
         next_cursor=rows[-1].pk if rows and has_more else None,
