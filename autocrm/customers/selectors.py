@@ -205,6 +205,18 @@ def _history_entries(records: list[Any], *, kind: str, subject: str) -> list[Tim
     return entries
 
 
+def _history_by_object(model: Any, customer_id: int) -> list[list[Any]]:
+    """The history rows of a customer's contacts or vehicles, grouped per object, oldest first."""
+    grouped: dict[int, list[Any]] = {}
+    for record in (
+        model.history.filter(customer_id=customer_id)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    ):
+        grouped.setdefault(record.id, []).append(record)
+    return list(grouped.values())
+
+
 def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineEntry]:
     """Every change to the profile (who, when, old → new) and every interaction, newest first."""
     entries: list[TimelineEntry] = []
@@ -212,25 +224,9 @@ def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineE
         customer.history.select_related("history_user").order_by("history_date", "history_id")
     )
     entries += _history_entries(records, kind="customer", subject=customer.name)
-    contact_history = (
-        Contact.history.filter(customer_id=customer.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    by_contact: dict[int, list[Any]] = {}
-    for rec in contact_history:
-        by_contact.setdefault(rec.id, []).append(rec)
-    for recs in by_contact.values():
+    for recs in _history_by_object(Contact, customer.pk):
         entries += _history_entries(recs, kind="contact", subject=recs[-1].name)
-    vehicle_history = (
-        Vehicle.history.filter(customer_id=customer.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    by_vehicle: dict[int, list[Any]] = {}
-    for rec in vehicle_history:
-        by_vehicle.setdefault(rec.id, []).append(rec)
-    for recs in by_vehicle.values():
+    for recs in _history_by_object(Vehicle, customer.pk):
         entries += _history_entries(
             recs, kind="vehicle", subject=recs[-1].plate_number or recs[-1].vin
         )

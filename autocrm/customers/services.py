@@ -236,6 +236,17 @@ def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -
     return vehicle
 
 
+def _reading_conflict(message: Any, other: MileageReading) -> ValidationError:
+    """An odometer series only goes up: name the reading the new one contradicts."""
+    return ValidationError(
+        {
+            "mileage_km": [
+                ValidationError(message, params={"km": other.mileage_km, "date": other.read_on})
+            ]
+        }
+    )
+
+
 @transaction.atomic
 def mileage_record(
     *, actor: Staff, vehicle: Vehicle, mileage_km: int, read_on: date, source: str
@@ -261,27 +272,9 @@ def mileage_record(
         .first()
     )
     if later is not None and km > later.mileage_km:
-        raise ValidationError(
-            {
-                "mileage_km": [
-                    ValidationError(
-                        _("Higher than the %(km)s km read later, on %(date)s."),
-                        params={"km": later.mileage_km, "date": later.read_on},
-                    )
-                ]
-            }
-        )
+        raise _reading_conflict(_("Higher than the %(km)s km read later, on %(date)s."), later)
     if earlier is not None and km < earlier.mileage_km:
-        raise ValidationError(
-            {
-                "mileage_km": [
-                    ValidationError(
-                        _("Lower than the %(km)s km read on %(date)s."),
-                        params={"km": earlier.mileage_km, "date": earlier.read_on},
-                    )
-                ]
-            }
-        )
+        raise _reading_conflict(_("Lower than the %(km)s km read on %(date)s."), earlier)
     reading = MileageReading.objects.create(
         dealer_id=vehicle.dealer_id,
         vehicle=vehicle,
