@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "autocrm.dictionaries",
     "autocrm.customers",
     "autocrm.quality",
+    "autocrm.imports",
+    "autocrm.matching",
     "autocrm.demo",
     "autocrm.web",
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("autocrm.customers.urls")),
     path("quality/", include("autocrm.quality.urls")),
+    path("imports/", include("autocrm.imports.urls")),
+    path("duplicates/", include("autocrm.matching.urls")),
     path("api/", include("autocrm.customers.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

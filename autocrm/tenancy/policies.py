@@ -101,3 +101,33 @@ def can_edit_customer(staff: Staff, *, responsible_staff_id: int | None) -> bool
 
 def can_maintain_dictionaries(staff: Staff) -> bool:
     return staff.role in DICTIONARY_ROLES and staff.dealer_id is not None
+
+
+#: Roles that keep the dealer's data clean (domain.md §2: customer relations own data quality;
+#: department managers answer for their people's records).
+DATA_STEWARD_ROLES = frozenset({Role.CUSTOMER_RELATIONS, Role.MANAGER})
+
+
+def can_import_customers(staff: Staff) -> bool:
+    """Upload Excel/CSV exports into the dealer's customer profiles (and undo an import)."""
+    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def can_merge_customers(staff: Staff) -> bool:
+    """Review duplicate candidates of the dealer, merge and un-merge them."""
+    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def can_make_verification_calls(staff: Staff) -> bool:
+    """Draw verification samples and record verification calls (回访核实)."""
+    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def can_view_team_quality(staff: Staff) -> bool:
+    """See every employee's quality figures (others see only their own)."""
+    return staff.role in (DATA_STEWARD_ROLES | {Role.GENERAL_MANAGER, Role.HQ_ANALYST})
+
+
+def is_hq(staff: Staff) -> bool:
+    """OEM headquarters: works across dealers, on de-identified data only."""
+    return staff.role == Role.HQ_ANALYST and staff.dealer_id is None
