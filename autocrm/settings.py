@@ -183,6 +183,15 @@ QUALITY = {
     "LEVEL_FAIR": 50,
     # A record not verified for this many days is stale (our default).
     "STALE_AFTER_DAYS": 365,
+    # Usability of the data per marketing channel (seed 000): share of records usable for the
+    # channel, in percent. Below the first bound is poor, from it fair, from the second good.
+    "CHANNEL_BOUNDS": {
+        "statistical_analysis": (50, 80),
+        "direct_mail": (50, 80),
+        "email": (20, 60),
+        "sms": (30, 60),
+        "telephone": (30, 70),
+    },
 }
 
 LOGGING = {

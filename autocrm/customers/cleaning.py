@@ -44,6 +44,9 @@ CHOICE_FIELDS = {
     "gender": Gender, "education": Education, "annual_income_band": IncomeBand,
     "activity_level": ActivityLevel, "credit_rating": CreditRating, "id_type": IdType,
 }  # fmt: skip
+# the choices' values, computed once (`Choices.values` builds a new list on every access)
+_CHOICE_VALUES = {name: tuple(choices.values) for name, choices in CHOICE_FIELDS.items()}
+_ID_TYPES = tuple(IdType.values)
 #: What people type for gender in forms and spreadsheets.
 GENDER_SPELLINGS = {
     "男": "M", "male": "M", "m": "M", "女": "F", "female": "F", "f": "F",
@@ -193,10 +196,10 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
                 for m in members
             ]
 
-    for choice_field, choices in CHOICE_FIELDS.items():
+    for choice_field, allowed in _CHOICE_VALUES.items():
         if choice_field in out or choice_field in data:
             value = out.get(choice_field, data.get(choice_field)) or ""
-            if value and value not in choices.values and choice_field not in errors.errors:
+            if value and value not in allowed and choice_field not in errors.errors:
                 errors.add(choice_field, _("Choose one of the offered options."))
             out[choice_field] = value
     for passthrough in (
@@ -222,7 +225,7 @@ def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldE
         return
     raw = clean_text(data.get("id_number", "")).upper().replace(" ", "")
     id_type = data.get("id_type") or (IdType.RESIDENT_ID if raw else "")
-    if id_type and id_type not in IdType.values:
+    if id_type and id_type not in _ID_TYPES:
         errors.add("id_type", _("Choose one of the offered options."))
     out["id_type"] = id_type
     out["id_number"] = raw

@@ -150,6 +150,15 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     is_active = models.BooleanField(_("active"), default=True)
+    #: Set when this record was merged into another (the survivor); it is then inactive.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
     # --- data quality (seed 000; computed by services) ------------------------------------
     accuracy_score = models.PositiveSmallIntegerField(_("accuracy"), default=0)
     completeness_score = models.PositiveSmallIntegerField(_("completeness"), default=0)

@@ -73,7 +73,7 @@ def customer_queryset(
     include_inactive: bool = False,
 ) -> tuple[QuerySet[Customer], SearchTerm | None]:
     """The dealer's customers matching a search string and filters (scope applies)."""
-    qs = Customer.objects.all()
+    qs = Customer.objects.filter(merged_into__isnull=True)  # merged records are gone
     if not include_inactive:
         qs = qs.filter(is_active=True)
     term = classify_search(q)

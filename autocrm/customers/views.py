@@ -60,6 +60,7 @@ def _get_customer(pk: int) -> Customer:
             "info_source",
             "industry",
             "referred_by",
+            "merged_into",
         ),
         pk=pk,
     )

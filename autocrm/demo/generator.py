@@ -60,6 +60,7 @@ _DEFAULTS.update(
             "responsible_staff_id",
             "created_by_id",
             "last_verified_at",
+            "merged_into_id",
         ),
         None,
     ),

@@ -161,6 +161,7 @@ _KNOWN_FACTS = {
     "has_referral",
     "last_verified_at",
     "updated_at",
+    "parsed_address",  # a cache of parse_address(address): no outcome of its own
 }
 
 

@@ -214,6 +214,9 @@ def world_delete() -> None:
     tables = [f'"{model._meta.db_table}"' for model in _dealer_data_models()]
     with scopes_disabled(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Check deferred foreign keys of rows written earlier in this transaction now:
+            # TRUNCATE refuses to run on a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         else:  # foreign keys are deferred to the commit: the order does not matter
             for table in tables:

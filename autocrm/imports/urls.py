@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from autocrm.imports import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.history, name="history"),
+    path("upload/", views.upload, name="upload"),
+    path("template.xlsx", views.template, name="template"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/apply/", views.apply, name="apply"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/rejected.xlsx", views.rejected, name="rejected"),
+    path("<int:pk>/undo/", views.undo, name="undo"),
+]

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from autocrm.matching import views
 
 app_name = "matching"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("run/", views.run_now, name="run"),
+    path("<int:pk>/", views.pair, name="pair"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+    path("<int:pk>/dismiss/", views.dismiss, name="dismiss"),
+    path("merges/", views.history, name="history"),
+    path("merges/<int:pk>/undo/", views.undo, name="undo"),
+    path("exact/", views.bulk, name="bulk"),
+    path("hq/", views.hq, name="hq"),
+]

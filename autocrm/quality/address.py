@@ -338,6 +338,27 @@ def _take_province(text: str) -> tuple[str, str]:
     return "", text
 
 
+@functools.cache
+def _cities_in(province_code: str) -> tuple[_Area, ...]:
+    return tuple(a for a in _regions().cities if a.province_code == province_code)
+
+
+@functools.cache
+def _current_districts_in(province_code: str) -> tuple[_Area, ...]:
+    """Current districts of a province ("" = the whole country)."""
+    return tuple(
+        a
+        for a in _regions().districts
+        if a.current and (not province_code or a.province_code == province_code)
+    )
+
+
+@functools.cache
+def _districts_of(city_code: str) -> tuple[_Area, ...]:
+    return tuple(a for a in _regions().districts if a.parent == city_code)
+
+
+@functools.lru_cache(maxsize=200_000)
 def parse_address(value: str) -> Address:
     """Split a mainland Chinese address into province, city, district, street, number, rest.
 
@@ -383,11 +404,7 @@ def parse_address(value: str) -> Address:
         for repeated in (city, short_name, "市辖区"):
             text = _skip(text.removeprefix(repeated))
     elif text:
-        city_candidates = (
-            [area for area in regions.cities if area.province_code == province_code]
-            if province_code
-            else regions.cities
-        )
+        city_candidates = _cities_in(province_code) if province_code else regions.cities
         match = _match_area(text, city_candidates, short=True)
         if match:
             area, length = match
@@ -399,11 +416,7 @@ def parse_address(value: str) -> Address:
         else:
             district_match = _match_area(
                 text,
-                [
-                    area
-                    for area in regions.districts
-                    if area.current and (not province_code or area.province_code == province_code)
-                ],
+                _current_districts_in(province_code),
                 short=False,
             )
             if district_match:
@@ -429,7 +442,7 @@ def parse_address(value: str) -> Address:
     if not district and text:
         text = _skip(text.removeprefix("市辖区"))
         if city_code:
-            in_city = [area for area in regions.districts if area.parent == city_code]
+            in_city = _districts_of(city_code)
             match = _match_area(text, in_city, short=False)
             if match:
                 district, text = match[0].name, text[match[1] :]

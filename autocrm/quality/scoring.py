@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from autocrm.quality.address import parse_address
+from autocrm.quality.address import Address, parse_address
 from autocrm.quality.validators import is_placeholder_name, is_suspicious_mobile
 
 MISSING = "missing"
@@ -47,6 +47,8 @@ class CustomerFacts:
     has_referral: bool
     last_verified_at: datetime | None = None
     updated_at: datetime | None = None
+    #: `parse_address(address)` when the caller already has it (saves parsing it again).
+    parsed_address: Address | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def check_address(facts: CustomerFacts) -> QualityIssue | None:
     """
     if not facts.address.strip():
         return QualityIssue("address", MISSING, "address_missing")
-    parsed = parse_address(facts.address)
+    parsed = facts.parsed_address or parse_address(facts.address)
     if parsed.missing_parts():
         return QualityIssue("address", MISSING, "address_incomplete")
     province = facts.province or parsed.province

@@ -11,6 +11,7 @@ This module must stay importable without Django settings: it only imports
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -268,6 +269,7 @@ def _region_entry_name(raw: str, year: int) -> str | None:
     return later
 
 
+@functools.lru_cache(maxsize=65536)
 def _lookup_region(code: str, year: int) -> str | None:
     """Return the name for a six-digit region code from python-stdnum's data, or None."""
     db = numdb.get("cn/loc")

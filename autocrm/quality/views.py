@@ -1,4 +1,5 @@
-"""Data-quality overview: which records are wrong or incomplete, and whose they are."""
+"""Quality reports: which records are wrong or incomplete, whose they are, the monthly trend
+and what the data is good for per marketing channel."""
 
 from __future__ import annotations
 
@@ -12,16 +13,24 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from autocrm.customers.models import Customer
+from autocrm.quality.models import QualitySnapshot
+from autocrm.quality.report_selectors import (
+    channel_usability,
+    quality_by_department,
+    quality_trend,
+)
 from autocrm.quality.selectors import level_distribution, quality_by_dealer, quality_by_staff
+from autocrm.tenancy.policies import can_view_team_quality
 from autocrm.tenancy.roles import Department
+
+LEVEL_COLORS = {"good": "#2e9d5b", "fair": "#e6a700", "poor": "#d64545"}
 
 
 def _chart(distribution: dict[str, int]) -> str:
     labels = {"good": _("Good"), "fair": _("Fair"), "poor": _("Poor")}
-    colors = {"good": "#2e9d5b", "fair": "#e6a700", "poor": "#d64545"}
     return json.dumps(
         [
-            {"name": str(labels[k]), "value": v, "itemStyle": {"color": colors[k]}}
+            {"name": str(labels[k]), "value": v, "itemStyle": {"color": LEVEL_COLORS[k]}}
             for k, v in distribution.items()
             if v
         ],
@@ -29,29 +38,68 @@ def _chart(distribution: dict[str, int]) -> str:
     )
 
 
+def _report(user) -> dict:
+    team = can_view_team_quality(user)
+    qs = Customer.objects.filter(is_active=True, merged_into__isnull=True)
+    snapshots = QualitySnapshot.objects.all()
+    if not team:  # everyone else sees their own records only
+        qs = qs.filter(responsible_staff=user)
+        snapshots = snapshots.filter(staff=user)
+    hq = user.is_hq
+    return {
+        "team": team,
+        "distribution": level_distribution(qs),
+        "by_dealer": quality_by_dealer(qs) if hq else [],
+        "by_staff": quality_by_staff(qs) if team and not hq else [],
+        "by_department": quality_by_department(qs) if team and not hq else [],
+        "channels": channel_usability(qs),
+        "trend": quality_trend(snapshots),
+    }
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     user = request.user
-    qs = Customer.objects.filter(is_active=True)
-    key = f"quality-overview:{user.dealer_id or 'hq'}:{get_language()}"
+    team = can_view_team_quality(user)
+    key = f"quality-report:{user.dealer_id or 'hq'}:{'team' if team else user.pk}:{get_language()}"
     data = cache.get(key)
     if data is None:
-        distribution = level_distribution(qs)
-        data = {
-            "distribution": distribution,
-            "by_dealer": quality_by_dealer(qs) if user.is_hq else [],
-            "by_staff": [] if user.is_hq else quality_by_staff(qs),
-        }
+        data = _report(user)
         cache.set(key, data, 60)
     departments = dict(Department.choices)
-    for row in data["by_staff"]:
-        row["department_label"] = departments.get(row["department"], "")
+    for row in data["by_staff"] + data["by_department"]:
+        row["department_label"] = departments.get(row["department"], "") or _("Unassigned")
     total = sum(data["distribution"]["accuracy"].values())
+    trend = data["trend"]
     context = {
         **data,
         "total": total,
         "accuracy_chart": _chart(data["distribution"]["accuracy"]),
         "completeness_chart": _chart(data["distribution"]["completeness"]),
+        "channel_chart": json.dumps(
+            {
+                "labels": [c["label"] for c in data["channels"]["channels"]],
+                "share": [
+                    {"value": c["share"], "itemStyle": {"color": LEVEL_COLORS[c["level"]]}}
+                    for c in data["channels"]["channels"]
+                ],
+                "low": [c["low"] for c in data["channels"]["channels"]],
+                "high": [c["high"] for c in data["channels"]["channels"]],
+                "names": [_("Usable share"), _("Fair from"), _("Good from")],
+            },
+            ensure_ascii=False,
+        ),
+        "trend_chart": json.dumps(
+            {
+                "months": [t["month"] for t in trend],
+                "accuracy": [t["accuracy"] for t in trend],
+                "completeness": [t["completeness"] for t in trend],
+                "good_share": [t["good_share"] for t in trend],
+                "names": [_("Average accuracy"), _("Average completeness"), _("Accurate records")],
+            },
+            ensure_ascii=False,
+        ),
+        "trend_reconstructed": any(t["reconstructed"] for t in trend),
         "nav_active": "quality",
     }
     return render(request, "quality/overview.html", context)

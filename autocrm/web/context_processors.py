@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.tenancy.policies import can_create_customer
+from autocrm.tenancy.policies import (
+    can_create_customer,
+    can_import_customers,
+    can_make_verification_calls,
+    can_merge_customers,
+    is_hq,
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -41,4 +47,31 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "key": "quality",
         }
     )
+    if can_import_customers(user):
+        items.append(
+            {
+                "url": reverse("imports:history"),
+                "label": _("Imports"),
+                "icon": "upload",
+                "key": "imports",
+            }
+        )
+    if can_make_verification_calls(user):
+        items.append(
+            {
+                "url": reverse("quality:samples"),
+                "label": _("Verification calls"),
+                "icon": "telephone-outbound",
+                "key": "verification",
+            }
+        )
+    if can_merge_customers(user) or is_hq(user):
+        items.append(
+            {
+                "url": reverse("matching:hq" if is_hq(user) else "matching:queue"),
+                "label": _("Duplicates"),
+                "icon": "union",
+                "key": "duplicates",
+            }
+        )
     return {"nav_items": items}

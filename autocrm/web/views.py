@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Avg
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from autocrm.customers.models import Customer
 from autocrm.customers.presenters import display_mobile, personal_value
 from autocrm.quality.messages import issue_message
+from autocrm.quality.models import QualitySnapshot
+from autocrm.quality.report_selectors import quality_trend
 from autocrm.quality.selectors import level_distribution, quality_by_dealer, records_to_fix
 from autocrm.tenancy.roles import Role
 
@@ -18,7 +23,7 @@ TEAM_ROLES = {Role.MANAGER, Role.GENERAL_MANAGER, Role.CUSTOMER_RELATIONS}
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    active = Customer.objects.filter(is_active=True)
+    active = Customer.objects.filter(is_active=True, merged_into__isnull=True)
     if user.is_hq:
         return render(
             request,
@@ -41,6 +46,14 @@ def home(request: HttpRequest) -> HttpResponse:
         for c in fix
     ]
     distribution = level_distribution(scope_qs)
+    averages = {
+        key: qs.aggregate(a=Avg("accuracy_score"), c=Avg("completeness_score"))
+        for key, qs in (("mine", scope_qs), ("dealer", active))
+    }
+    snapshots = QualitySnapshot.objects.all()
+    if user.role not in TEAM_ROLES:
+        snapshots = snapshots.filter(staff=user)
+    trend = quality_trend(snapshots)[-12:]
     total = sum(distribution["accuracy"].values())
     context = {
         "team_view": user.role in TEAM_ROLES,
@@ -49,6 +62,18 @@ def home(request: HttpRequest) -> HttpResponse:
         "good_share": round(100 * distribution["accuracy"]["good"] / total) if total else 0,
         "complete_share": round(100 * distribution["completeness"]["good"] / total) if total else 0,
         "to_fix": to_fix,
+        "averages": {
+            k: {"accuracy": round(v["a"] or 0, 1), "completeness": round(v["c"] or 0, 1)}
+            for k, v in averages.items()
+        },
+        "trend_chart": json.dumps(
+            {
+                "months": [t["month"] for t in trend],
+                "accuracy": [t["accuracy"] for t in trend],
+                "completeness": [t["completeness"] for t in trend],
+            }
+        ),
+        "has_trend": bool(trend),
         "nav_active": "home",
     }
     return render(request, "web/home.html", context)

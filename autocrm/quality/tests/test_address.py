@@ -232,7 +232,7 @@ def test_validate_address_complete_accepts(raw):
     ],
 )
 def test_validate_address_complete_rejects(raw, missing):
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         validate_address_complete(raw)
     assert excinfo.value.code == "address_incomplete"
     assert excinfo.value.params["missing_parts"] == missing
@@ -240,9 +240,9 @@ def test_validate_address_complete_rejects(raw, missing):
 
 
 def test_validate_address_complete_message_names_missing_parts():
-    with pytest.raises(ValidationError) as excinfo:
-        validate_address_complete("上海市浦东新区")
     with translation.override("en"):
+        with pytest.raises(ValidationError) as excinfo:
+            validate_address_complete("上海市浦东新区")
         assert excinfo.value.messages == [
             "The address is incomplete; it is missing: street, house number."
         ]

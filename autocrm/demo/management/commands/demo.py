@@ -15,6 +15,7 @@ from django_scopes import scopes_disabled
 
 from autocrm.demo.catalog_data import PASSWORD, ROLE_TITLES
 from autocrm.demo.loader import LoadStats, first_ids, load, make_writer
+from autocrm.demo.verification import demo_quality_history, demo_verification
 from autocrm.demo.world import logins, world_create, world_delete
 from autocrm.tenancy.models import Dealer
 
@@ -85,6 +86,9 @@ class Command(BaseCommand):
                 writer=make_writer(drop_constraints=not options["keep_constraints"]),
                 progress=self.progress(customers),
             )
+            calls = demo_verification(seed=options["seed"])
+            self.stderr.write(f"Recorded {calls:,} verification calls ({self.elapsed(started)}).")
+            demo_quality_history()
         self.print_logins()
         self.stdout.write(
             f"Loaded {stats.customers:,} customers ({stats.duplicates:,} duplicate records), "

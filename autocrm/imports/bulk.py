@@ -1,0 +1,203 @@
+"""Fast inserts for large imports: PostgreSQL COPY, with the same history rows
+`simple_history.utils.bulk_create_with_history` would write.
+
+On PostgreSQL the primary keys are taken from the table's sequence first, then rows stream in
+through COPY (no SQL text with hundreds of thousands of placeholders to build and parse; values
+go to psycopg as they are, only JSON is wrapped). Other databases use Django's bulk_create.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import NOT_PROVIDED, Field, JSONField, Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
+from simple_history.utils import bulk_create_with_history
+
+M = TypeVar("M", bound=Model)
+BATCH = 1000
+
+
+@functools.cache
+def _defaults(model: type[Model]) -> tuple[dict[str, Any], tuple[Field, ...], frozenset[str]]:
+    """Per model: constant defaults by attname, fields whose default is made per instance,
+    and every attname."""
+    static: dict[str, Any] = {}
+    dynamic: list[Field] = []
+    for f in model._meta.concrete_fields:
+        if (f.has_default() and callable(f.default)) or f.db_default is not NOT_PROVIDED:
+            dynamic.append(f)
+        else:
+            static[f.attname] = f.get_default()
+    return static, tuple(dynamic), frozenset(static) | {f.attname for f in dynamic}
+
+
+def build(model: type[M], values: Mapping[str, Any]) -> M:
+    """An unsaved instance equal to `model(**values)` (keys are attnames: `customer_id`, not
+    `customer`), without Model.__init__'s per-field work — an import creates hundreds of
+    thousands. Models with init signal receivers get the ordinary constructor."""
+    if pre_init.receivers or post_init.receivers:  # any receiver at all: play safe
+        return model(**values)
+    static, dynamic, names = _defaults(model)
+    unknown = values.keys() - names
+    if unknown:
+        raise TypeError(f"{model.__name__} has no fields {sorted(unknown)}")
+    obj = model.__new__(model)
+    state = obj.__dict__
+    state["_state"] = ModelState()
+    state.update(static)
+    for f in dynamic:
+        if f.attname not in values:
+            state[f.attname] = f.get_default()
+    state.update(values)
+    return obj
+
+
+def _connection() -> Any:
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _is_postgres() -> bool:
+    return _connection().vendor == "postgresql"
+
+
+def _next_ids(model: type[Model], n: int) -> list[int]:
+    opts = model._meta
+    with _connection().cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, n],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(model: type[Model], fields: Sequence[Any], rows: Iterable[Sequence[Any]]) -> None:
+    connection = _connection()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _getter(names: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The named attributes of an object, as a tuple (one C call)."""
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    return attrgetter(*names)
+
+
+def _converter(field: Any) -> Callable[[Any], Any] | None:
+    """How a value goes to COPY: JSON as its text (what Django's Jsonb adapter would send;
+    anything unusual goes through the field), everything else psycopg adapts."""
+    if isinstance(field, JSONField):
+        connection = _connection()
+        dumps = functools.partial(json.dumps, cls=field.encoder) if field.encoder else json.dumps
+
+        def convert(value: Any) -> Any:
+            if type(value) in (dict, list):
+                return dumps(value)
+            return field.get_db_prep_save(value, connection)
+
+        return convert
+    return None
+
+
+def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> Sequence[M]:
+    """Insert `objs` (unsaved model instances) and set their primary keys — unless `set_pks`
+    is false: then PostgreSQL numbers the rows itself and the instances stay unsaved (for
+    rows nobody refers to afterwards, such as change log entries)."""
+    if not objs:
+        return objs
+    if not _is_postgres():
+        return model._default_manager.bulk_create(objs, batch_size=BATCH)
+    opts = model._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    values_of = _getter([f.attname for f in fields])
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
+    if not set_pks:
+
+        def unnumbered() -> Iterable[list[Any]]:
+            for obj in objs:
+                row = list(values_of(obj))
+                for i, convert in converters:
+                    row[i] = convert(row[i])
+                yield row
+
+        _copy(model, fields, unnumbered())
+        return objs
+    ids = _next_ids(model, len(objs))
+    alias = _connection().alias
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
+
+    def rows() -> Iterable[list[Any]]:
+        for obj in objs:
+            row = [obj.pk, *values_of(obj)]
+            for i, convert in converters:
+                row[i + 1] = convert(row[i + 1])
+            yield row
+
+    _copy(model, [opts.pk, *fields], rows())
+    return objs
+
+
+def insert_with_history(
+    model: type[M], objs: Sequence[M], *, user: Any, reason: str, date: datetime
+) -> Sequence[M]:
+    """Insert new records and their "created" history rows (as bulk_create_with_history)."""
+    if not objs:
+        return objs
+    if not _is_postgres():
+        return bulk_create_with_history(
+            list(objs),
+            model,
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=date,
+        )
+    copy_insert(model, objs)
+    history = model.history.model  # type: ignore[attr-defined]
+    tracked = {f.attname for f in history.tracked_fields}
+    fixed = {
+        "history_date": date,
+        "history_user_id": getattr(user, "pk", None),
+        "history_change_reason": reason,
+        "history_type": "+",
+    }
+    fields = [f for f in history._meta.concrete_fields if not f.primary_key]
+    unknown = [f.attname for f in fields if f.attname not in tracked and f.attname not in fixed]
+    if unknown:  # a history field this helper does not know how to fill
+        raise RuntimeError(f"unsupported history fields {unknown}")
+    # columns: the primary key, the fields copied from the record, then the fixed ones
+    from_obj = [f for f in fields if f.attname in tracked]
+    fixed_fields = [f for f in fields if f.attname not in tracked]
+    fixed_values = [fixed[f.attname] for f in fixed_fields]
+    for i, f in enumerate(fixed_fields):
+        if convert := _converter(f):
+            fixed_values[i] = convert(fixed_values[i])
+    values_of = _getter([f.attname for f in from_obj])
+    converters = [(i, c) for i, f in enumerate(from_obj) if (c := _converter(f))]
+
+    def rows() -> Iterable[list[Any]]:
+        # history_id is left to the database: nothing refers to these rows afterwards
+        for obj in objs:
+            row = [*values_of(obj), *fixed_values]
+            for i, convert in converters:
+                row[i] = convert(row[i])
+            yield row
+
+    _copy(history, [*from_obj, *fixed_fields], rows())
+    return objs

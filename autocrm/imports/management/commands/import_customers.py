@@ -1,0 +1,86 @@
+"""python manage.py import_customers FILE --dealer CODE [--dry-run] [--errors OUT.xlsx]
+[--user USERNAME]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope
+
+from autocrm.imports.export import rejected_rows_xlsx
+from autocrm.imports.models import ImportStatus
+from autocrm.imports.reader import ImportFileError
+from autocrm.imports.services import import_apply, import_preview
+from autocrm.tenancy.models import Dealer, Staff
+from autocrm.tenancy.policies import can_import_customers
+
+SHOW_ERRORS = 20
+
+
+class Command(BaseCommand):
+    help = "Import customers and vehicles from an .xlsx/.xls/.csv export into one dealer."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--dealer", required=True, help="dealer code")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument("--errors", help="write the rejected rows to this .xlsx file")
+        parser.add_argument(
+            "--user", help="staff member recorded as importer (default: a data steward)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        dealer = Dealer.objects.filter(code=options["dealer"]).first()
+        if dealer is None:
+            raise CommandError(f"Unknown dealer code {options['dealer']!r}.")
+        actor = self._actor(dealer, options.get("user"))
+        with scope(dealer=dealer.pk):
+            try:
+                batch, analysis = import_preview(actor=actor, content=content, filename=path.name)
+            except ImportFileError as exc:
+                raise CommandError(f"{path.name}: {exc}") from exc
+            out = self.stdout
+            out.write(
+                f"{path.name}: header in row {batch.header_row}, {batch.rows_total} rows — "
+                f"new {batch.count_new}, updated {batch.count_updated}, "
+                f"unchanged {batch.count_unchanged}, rejected {batch.count_rejected}"
+            )
+            mapped = [f"{h}→{k}" for h, k in zip(batch.headers, batch.mapping, strict=False) if k]
+            out.write("columns: " + ", ".join(mapped))
+            for error in analysis.errors[:SHOW_ERRORS]:
+                out.write(f"  row {error.row}, {error.column} «{error.value}»: {error.message}")
+            if len(analysis.errors) > SHOW_ERRORS:
+                out.write(f"  … {len(analysis.errors) - SHOW_ERRORS} more errors")
+            if options.get("errors"):
+                Path(options["errors"]).write_bytes(rejected_rows_xlsx(analysis))
+                out.write(f"rejected rows written to {options['errors']}")
+            if options["dry_run"]:
+                out.write("dry run: nothing written")
+                return
+            batch = import_apply(actor=actor, batch=batch, analysis=analysis)
+            if batch.status != ImportStatus.APPLIED:
+                raise CommandError(f"Import #{batch.pk} failed: {batch.error_message}")
+            out.write(self.style.SUCCESS(f"import #{batch.pk} applied"))
+
+    def _actor(self, dealer: Dealer, username: str | None) -> Staff:
+        staff = Staff.objects.filter(dealer=dealer, is_active=True)
+        if username:
+            actor = staff.filter(username=username).first()
+            if actor is None:
+                raise CommandError(f"No staff member {username!r} at dealer {dealer.code}.")
+        else:
+            actor = next((s for s in staff.order_by("id") if can_import_customers(s)), None)
+            if actor is None:
+                raise CommandError(
+                    f"Dealer {dealer.code} has no staff member allowed to import; use --user."
+                )
+        if not can_import_customers(actor):
+            raise CommandError(f"{actor.username} may not import customers.")
+        return actor

@@ -1,0 +1,127 @@
+"""Import batches, their per-record change log (for undo) and saved column mappings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from autocrm.tenancy.models import Dealer
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    APPLYING = "applying", _("Applying")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Failed")
+    UNDONE = "undone", _("Undone")
+
+
+class ImportSource(models.Model):
+    """A saved column mapping for one kind of file (e.g. "DMS export"), recognised by its
+    header row and reused automatically."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, verbose_name=_("dealer"))
+    name = models.CharField(_("source name"), max_length=60)
+    header_signature = models.CharField(max_length=40)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=list)  # one target key (or "") per column
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(dealer="dealer")
+
+    class Meta:
+        verbose_name = _("import source")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dealer", "header_signature"], name="import_source_signature"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: its preview, its application and possibly its undo."""
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    stored_path = models.CharField(max_length=500)
+    header_row = models.PositiveIntegerField(default=1)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=list)
+    source = models.ForeignKey(
+        ImportSource, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    count_new = models.PositiveIntegerField(_("new"), default=0)
+    count_updated = models.PositiveIntegerField(_("updated"), default=0)
+    count_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    count_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # first errors, for the preview
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    #: The history date of every record this import wrote; a later history row is a later change.
+    written_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    error_message = models.TextField(blank=True)
+
+    objects = ScopedManager(dealer="dealer")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["dealer", "-id"], name="import_dealer_id")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.rows_done / self.rows_total) if self.rows_total else 100
+
+
+class ImportChange(models.Model):
+    """What one import did to one record, with the values before, so it can be undone."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=16)  # "customer" | "vehicle"
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    objects = ScopedManager(dealer="dealer")
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "model"], name="import_change_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.action} {self.model} {self.object_id}"

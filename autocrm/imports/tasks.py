@@ -1,0 +1,18 @@
+"""Background work of the import: applying a previewed file (huey; inline in development)."""
+
+from __future__ import annotations
+
+from django_scopes import scope
+from huey.contrib.djhuey import db_task
+
+from autocrm.imports.models import ImportBatch
+from autocrm.imports.services import import_apply
+from autocrm.tenancy.models import Staff
+
+
+@db_task()
+def import_apply_task(batch_id: int, actor_id: int) -> None:
+    actor = Staff.objects.get(pk=actor_id)
+    with scope(dealer=actor.dealer_id):
+        batch = ImportBatch.objects.get(pk=batch_id, dealer_id=actor.dealer_id)
+        import_apply(actor=actor, batch=batch)

@@ -1,0 +1,74 @@
+"""The import's speed-ups give exactly the results of the plain code paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import threading
+
+from django.utils import translation
+
+from autocrm.imports import services
+from autocrm.imports.columns import auto_mapping
+from autocrm.imports.reader import read_sheet
+from autocrm.imports.rows import RowValidator
+from autocrm.imports.tests.files import xlsx
+
+HEADER = ["客户姓名", "手机号码", "联系地址", "身份证号", "车架号", "购车日期", "行驶里程"]
+
+
+def _sheet_rows(n: int) -> list[list[object]]:
+    rng = random.Random(7)
+    rows: list[list[object]] = [HEADER]
+    for i in range(n):
+        mobile = f"13{rng.randrange(10**9):09d}"
+        if i % 5 == 0:
+            mobile = mobile[:-2]  # invalid
+        vin = "LSVAM4187C2184847" if i % 7 == 0 else "LSVAM4187C218484X"  # bad check digit
+        rows.append(
+            [f"张{i}", mobile, "广东省深圳市南山区科技园路8号" if i % 3 else "深圳", "",
+             vin, dt.date(2021, 5, 1 + i % 28), i * 100]
+        )  # fmt: skip
+        if i % 11 == 0:
+            rows.append([None] * len(HEADER))  # blank rows are skipped either way
+    return rows
+
+
+def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
+    sheet = read_sheet(xlsx(_sheet_rows(60)), "客户.xlsx")
+    mapping = auto_mapping(sheet.headers, sheet.rows)
+    with translation.override("en"):
+        validator = RowValidator(sheet.headers, mapping, staff_by_name={}, today=dt.date.today())
+        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 10_000)
+        sequential = services.validate_rows(validator, sheet)
+        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+        monkeypatch.setattr(services, "PARALLEL_CHUNK", 7)
+        monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+        here: list[int] = []
+        real = services._validate_range
+
+        def spy(*args):
+            here.append(os.getpid())  # lands in this process's list only when run here
+            return real(*args)
+
+        monkeypatch.setattr(services, "_validate_range", spy)
+        parallel = services.validate_rows(validator, sheet)
+    assert len(here) == 1  # here only the warm-up rows; the chunks ran in worker processes
+    assert [r.number for r in parallel] == [r.number for r in sequential]
+    assert parallel == sequential
+    assert any(r.errors for r in parallel) and any(not r.errors for r in parallel)
+    assert len(sequential) == 60
+
+
+def test_no_fork_while_other_threads_run(monkeypatch) -> None:
+    monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+    assert services._workers() == 2
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert services._workers() == 1
+    finally:
+        stop.set()
+        other.join()

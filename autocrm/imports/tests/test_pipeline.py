@@ -1,0 +1,355 @@
+"""The import pipeline on real files: header detection, cleaning, exact per-row errors,
+matching, idempotency, undo and roll-back of a failed apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django_scopes import scope
+
+from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
+from autocrm.imports import matching, services
+from autocrm.imports.columns import auto_mapping
+from autocrm.imports.export import ERROR_HEADER, rejected_rows_xlsx
+from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
+from autocrm.imports.reader import ImportFileError, read_sheet
+from autocrm.imports.tests.files import csv_bytes, xlsx
+
+VIN1, VIN2, VIN3 = "LSVAM4187C2184847", "LFV2A21K9F3000001", "LSGBC5344EG000002"
+ID1 = "440305199003071236"
+HEADER = ["序号", "客户姓名", "手机号码", "联系地址", "身份证号", "车架号", "车牌号", "购车日期",
+          "行驶里程", "备注"]  # fmt: skip
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> None:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True, params=["key_lookups", "whole_dealer"])
+def _matching_mode(request, monkeypatch) -> None:
+    """Every scenario runs with both ways of loading the dealer's records for matching."""
+    if request.param == "whole_dealer":
+        monkeypatch.setattr(matching, "WHOLE_DEALER_MIN_KEYS", 0)
+
+
+def good_rows() -> list[list[object]]:
+    return [
+        HEADER,
+        [1, "张伟", "13912345678", "广东省深圳市南山区科技园路8号", ID1, VIN1, "粤B12345",
+         dt.datetime(2021, 5, 1), 12000, ""],
+        [2, "李娜", "+86 139-1234-5679", "广东省深圳市福田区深南大道1001号", "",
+         VIN2.lower(), "粤b 54321", "2022年3月8日", "35000", "老客户"],
+        [3, "张伟", "13912345678", "", "", VIN3, "", 44927, "", "第二辆车"],
+    ]  # fmt: skip
+
+
+def preview(actor, content: bytes, name: str = "客户.xlsx", **kw):
+    with scope(dealer=actor.dealer_id):
+        return services.import_preview(actor=actor, content=content, filename=name, **kw)
+
+
+def apply(actor, batch: ImportBatch, **kw) -> ImportBatch:
+    with scope(dealer=actor.dealer_id):
+        return services.import_apply(actor=actor, batch=batch, **kw)
+
+
+def dump(dealer) -> str:
+    with scope(dealer=dealer.pk):
+        objects = [
+            *Customer.objects.filter(dealer=dealer).order_by("id"),
+            *Vehicle.objects.filter(dealer=dealer).order_by("id"),
+            *Contact.objects.filter(dealer=dealer).order_by("id"),
+            *MileageReading.objects.filter(dealer=dealer).order_by("id"),
+        ]
+        return serializers.serialize("json", objects)
+
+
+def test_header_below_title_and_merged_cells_is_found() -> None:
+    sheet = read_sheet(xlsx(good_rows(), title="深圳南山4S店客户档案"), "x.xlsx")
+    assert sheet.header_row_number == 4
+    assert sheet.headers == HEADER
+    assert sheet.first_row_number == 5
+    assert auto_mapping(sheet.headers) == [
+        "", "name", "mobile", "address", "id_number", "vin", "plate_number", "purchase_date",
+        "mileage_km", "remarks",
+    ]  # fmt: skip
+
+
+def test_unreadable_files_are_refused_clearly() -> None:
+    with pytest.raises(ImportFileError, match="empty"):
+        read_sheet(b"", "a.xlsx")
+    with pytest.raises(ImportFileError, match="Unsupported file type .pdf"):
+        read_sheet(b"%PDF", "a.pdf")
+    with pytest.raises(ImportFileError, match="could not be read as a spreadsheet"):
+        read_sheet(b"not a zip", "a.xlsx")
+    with pytest.raises(ImportFileError, match="No header row found"):
+        read_sheet(csv_bytes([["a", "b"], ["1", "2"]]), "a.csv")
+
+
+def test_preview_writes_nothing_and_apply_creates(cr_a, dealer_a) -> None:
+    batch, analysis = preview(cr_a, xlsx(good_rows(), title="客户档案"))
+    assert analysis.errors == []
+    # row 7 (张伟 again, same mobile) belongs to the customer of row 5
+    assert (batch.count_new, batch.count_updated, batch.count_unchanged) == (2, 1, 0)
+    with scope(dealer=dealer_a.pk):
+        assert Customer.objects.count() == 0
+    batch = apply(cr_a, batch)
+    assert batch.status == ImportStatus.APPLIED
+    with scope(dealer=dealer_a.pk):
+        zhang = Customer.objects.get(name="张伟")
+        assert zhang.mobile == "+8613912345678"
+        assert zhang.mobile_last4 == "5678"
+        assert zhang.name_pinyin == "zhangwei" and zhang.given_name == "伟"
+        assert zhang.birth_date == dt.date(1990, 3, 7) and zhang.gender == "M"
+        assert (zhang.province, zhang.district) == ("广东省", "南山区")
+        assert zhang.responsible_staff == cr_a
+        assert zhang.accuracy_score > 0 and zhang.quality_issues
+        assert sorted(zhang.vehicles.values_list("vin", flat=True)) == sorted([VIN1, VIN3])
+        v3 = Vehicle.objects.get(vin=VIN3)
+        assert v3.purchase_date == dt.date(2023, 1, 1)  # Excel serial 44927
+        li = Customer.objects.get(name="李娜")
+        assert li.mobile == "+8613912345679"
+        v2 = li.vehicles.get()
+        assert (v2.vin, v2.plate_number, v2.mileage_km) == (VIN2, "粤B54321", 35000)
+        assert v2.purchase_date == dt.date(2022, 3, 8)
+        assert MileageReading.objects.filter(vehicle=v2, mileage_km=35000).exists()
+        history = zhang.history.first()
+        assert history.history_user == cr_a
+        assert history.history_change_reason.startswith(f"Import #{batch.pk}")
+
+
+def test_gbk_csv(cr_a) -> None:
+    content = csv_bytes(
+        [["姓名", "手机", "地址"], ["王芳", "13812345670", "广东省深圳市南山区桃园路2号"]],
+        encoding="gbk",
+    )
+    batch, analysis = preview(cr_a, content, "导出.csv")
+    assert analysis.errors == []
+    assert batch.count_new == 1
+    assert analysis.rows[0].customer["name"] == "王芳"
+
+
+def test_every_kind_of_bad_value_gives_exact_row_errors(cr_a) -> None:
+    rows = [
+        ["姓名", "手机", "身份证号", "车架号", "车牌号", "购车日期", "邮箱", "邮编", "顾问",
+         "行驶里程"],
+        ["", "13912345678", "", "", "", "", "", "", "", ""],
+        ["赵六", "1234", "440305199003071237", "", "", "", "", "", "", ""],
+        ["钱七", "13912345600", "", "LSVAM4180C2184847", "ABC", "", "", "", "", ""],
+        ["孙八", "13912345601", "", VIN2, "", "去年", "not-mail", "12345", "无名氏", ""],
+        ["周九", "13912345602", "", "", "", "", "", "", "", "很多"],
+        ["吴十", "13912345603", "", VIN3, "", dt.date(2099, 1, 1), "", "", "", ""],
+    ]  # fmt: skip
+    batch, analysis = preview(cr_a, xlsx(rows))
+    got = [(e.row, e.column, e.value, e.message) for e in analysis.errors]
+    assert got == [
+        (2, "姓名", "", "Enter the customer's name."),
+        (3, "手机", "1234",
+         "Enter a valid mainland China mobile number (11 digits starting with 1)."),
+        (3, "身份证号", "440305199003071237",
+         "This ID card number is not valid (the last character does not match)."),
+        (4, "车架号", "LSVAM4180C2184847",
+         "This VIN is not valid: the check digit (9th character) does not match."),
+        (4, "车牌号", "ABC",
+         "Enter a valid licence plate, e.g. 京A12345 or 沪AD12345 (new-energy)."),
+        (5, "购车日期", "去年", "Not a date; write it as 2023-01-05."),
+        (5, "邮箱", "not-mail", "Enter a valid e-mail address."),
+        (5, "邮编", "12345", "A postcode has 6 digits."),
+        (5, "顾问", "无名氏", "No staff member of this dealer has this name."),
+        (6, "车架号", "", "Enter the VIN."),
+        (6, "行驶里程", "很多", "Enter a whole number."),
+        (7, "购车日期", "2099-01-01", "The purchase date cannot be in the future."),
+    ]  # fmt: skip
+    assert batch.count_rejected == 6 and batch.count_new == 0
+    assert batch.errors[0] == {"row": 2, "column": "姓名", "value": "", "message":
+                               "Enter the customer's name."}  # fmt: skip
+
+
+def test_rejected_rows_file_can_be_fixed_and_uploaded_again(cr_a, dealer_a) -> None:
+    rows = [["姓名", "手机"], ["王五", "1390000"], ["赵六", "13912345699"]]
+    _batch, analysis = preview(cr_a, xlsx(rows))
+    rejected = read_sheet(rejected_rows_xlsx(analysis), "rejected.xlsx")
+    assert rejected.headers == ["姓名", "手机", ERROR_HEADER]
+    assert rejected.rows == [
+        ["王五", "1390000",
+         "手机：Enter a valid mainland China mobile number (11 digits starting with 1)."]
+    ]  # fmt: skip
+    fixed = [rejected.headers, ["王五", "13900001111", rejected.rows[0][2]]]
+    batch, analysis = preview(cr_a, xlsx(fixed), "rejected.xlsx")
+    assert analysis.errors == [] and batch.count_new == 1
+
+
+def test_cleaning_of_spellings(cr_a) -> None:
+    rows = [
+        ["客户名称", "联系电话", "购车日期", "车架号", "出生日期", "性别", "购车价格"],
+        ["张　三", "13912345678.0", "2023/01/05", " lsvam4187c2184847 ", "1990.1.5", "先生",
+         "15.8万"],
+        ["ＬＩ　Ｓｉ", "0086 139 1234 5677", "无", "", "N/A", "", "null"],
+        ["王二", 13912345676.0, "2023-1-5", VIN2, "19900105", "女", 158000],
+    ]  # fmt: skip
+    _batch, analysis = preview(cr_a, xlsx(rows))
+    assert analysis.errors == []
+    first, second, third = analysis.rows
+    assert first.customer["name"] == "张 三"
+    assert first.customer["mobile"] == "+8613912345678"
+    assert first.customer["birth_date"] == dt.date(1990, 1, 5)
+    assert first.customer["gender"] == "M"
+    assert first.vehicle["vin"] == VIN1
+    assert first.vehicle["purchase_date"] == dt.date(2023, 1, 5)
+    assert first.vehicle["purchase_price"] == Decimal("158000.00")
+    assert second.customer["name"] == "LI Si"
+    assert second.customer["mobile"] == "+8613912345677"
+    assert second.vehicle is None and "birth_date" not in second.customer
+    assert third.customer["mobile"] == "+8613912345676"
+    assert third.customer["birth_date"] == dt.date(1990, 1, 5)
+    assert third.customer["gender"] == "F"
+    assert third.vehicle["purchase_date"] == dt.date(2023, 1, 5)
+    assert third.vehicle["purchase_price"] == Decimal("158000.00")
+
+
+def test_reimport_changes_nothing(cr_a, dealer_a) -> None:
+    content = xlsx(good_rows(), title="客户档案")
+    apply(cr_a, preview(cr_a, content)[0])
+    before = dump(dealer_a)
+    again, _analysis = preview(cr_a, content)
+    assert (again.count_new, again.count_updated, again.count_unchanged) == (0, 0, 3)
+    again = apply(cr_a, again)
+    assert again.status == ImportStatus.APPLIED
+    assert dump(dealer_a) == before
+
+
+def test_update_never_blanks_and_undo_restores_exactly(cr_a, dealer_a, make_customer) -> None:
+    existing = make_customer(cr_a, name="张伟", mobile="13912345678", remarks="VIP")
+    before = dump(dealer_a)
+    rows = [["姓名", "手机", "备注", "邮箱"], ["张伟", "13912345678", "", "zw@example.com"],
+            ["李四", "13912345600", "", ""]]  # fmt: skip
+    batch, _ = preview(cr_a, xlsx(rows))
+    assert (batch.count_new, batch.count_updated) == (1, 1)
+    apply(cr_a, batch)
+    with scope(dealer=dealer_a.pk):
+        existing.refresh_from_db()
+        assert (existing.email, existing.remarks) == ("zw@example.com", "VIP")
+        result = services.import_undo(actor=cr_a, batch=batch)
+    assert result == {"deleted": 1, "restored": 1}
+    assert dump(dealer_a) == before
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UNDONE
+
+
+def test_undo_refused_when_a_record_changed_after_import(cr_a, dealer_a) -> None:
+    from autocrm.customers.services import customer_update
+
+    batch, _ = preview(cr_a, xlsx([["姓名", "手机"], ["李四", "13912345600"]]))
+    apply(cr_a, batch)
+    with scope(dealer=dealer_a.pk):
+        customer = Customer.objects.get()
+        customer_update(actor=cr_a, customer=customer, data={"name": "李思"})
+        with pytest.raises(ValidationError, match="changed after the import"):
+            services.import_undo(actor=cr_a, batch=batch)
+        assert Customer.objects.filter(name="李思").exists()
+
+
+def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -> None:
+    rows = [["姓名", "手机"]] + [[f"客户{i}", f"139000000{i:02d}"] for i in range(10)]
+    batch, _ = preview(cr_a, xlsx(rows))
+    before = dump(dealer_a)
+    calls = {"n": 0}
+    original = services._Writer.write
+
+    def failing_write(self, keys):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return original(self, keys)
+
+    monkeypatch.setattr(services._Writer, "write", failing_write)
+    batch = apply(cr_a, batch, batch_size=3)
+    assert batch.status == ImportStatus.FAILED
+    assert "from row 8 on: disk full" in batch.error_message
+    assert dump(dealer_a) == before
+
+
+def test_saved_source_mapping_is_reused(cr_a, dealer_a) -> None:
+    rows = [["客户", "号码", "邮箱"], ["李四", "13912345600", ""]]
+    batch, analysis = preview(cr_a, xlsx(rows), "dms.xlsx")
+    assert batch.mapping == ["", "", "email"] and batch.count_rejected == 1
+    with scope(dealer=dealer_a.pk):
+        batch, analysis = services.import_remap(
+            actor=cr_a, batch=batch, mapping=["name", "mobile", "email"], save_as="DMS 导出"
+        )
+    assert batch.count_new == 1 and analysis.errors == []
+    again, _ = preview(cr_a, xlsx(rows), "dms2.xlsx")
+    assert again.mapping == ["name", "mobile", "email"]
+    assert again.source.name == "DMS 导出"
+    with scope(dealer=dealer_a.pk):
+        assert ImportSource.objects.count() == 1
+    # chosen explicitly for a file whose header row differs: known columns map by name
+    other = xlsx([["备注", "号码", "客户"], ["", "13912345601", "王五"]])
+    third, analysis = preview(cr_a, other, "dms3.xlsx", source=again.source)
+    assert third.mapping == ["remarks", "mobile", "name"]
+    assert analysis.errors == []
+
+
+def test_rows_match_by_vin_then_id_number_then_mobile(cr_a, dealer_a, make_customer) -> None:
+    from autocrm.customers.services import vehicle_add
+
+    owner = make_customer(cr_a, name="车主甲", mobile="13900000001")
+    with scope(dealer=dealer_a.pk):
+        vehicle_add(actor=cr_a, customer=owner, data={"vin": VIN1})
+    by_id = make_customer(cr_a, name="证件乙", id_number=ID1)
+    by_mobile = make_customer(cr_a, name="手机丙", mobile="13900000003")
+    rows = [
+        ["姓名", "手机", "身份证号", "车架号"],
+        # VIN wins over the mobile of another customer
+        ["车主甲", "13900000003", "", VIN1.lower()],
+        # ID number wins over the mobile
+        ["证件乙", "13900000001", ID1, ""],
+        ["手机丙", "+86 139 0000 0003", "", ""],
+        # the same new person twice in the file (same ID number): one customer
+        ["新客户", "13900000009", "110105198512240024", ""],
+        ["新客户", "", "110105198512240024", VIN2],
+    ]
+    batch, analysis = preview(cr_a, xlsx(rows))
+    assert [r.entity for r in analysis.rows] == [
+        f"c{owner.pk}", f"c{by_id.pk}", f"c{by_mobile.pk}", "r5", "r5",
+    ]  # fmt: skip
+    assert analysis.plan.statuses == {2: "updated", 3: "updated", 4: "unchanged", 5: "new",
+                                      6: "updated"}  # fmt: skip
+    apply(cr_a, batch)
+    with scope(dealer=dealer_a.pk):
+        owner.refresh_from_db()
+        by_id.refresh_from_db()
+        assert owner.mobile == "+8613900000003"  # the file's value replaces the stored one
+        assert by_id.mobile == "+8613900000001"
+        new = Customer.objects.get(name="新客户")
+        assert new.vehicles.get().vin == VIN2
+        assert Customer.objects.count() == 4
+        assert by_id.history.first().history_change_reason.startswith("Import #")
+
+
+def test_unseen_header_spellings_and_value_sniffing() -> None:
+    from autocrm.imports.columns import match_header
+
+    assert {
+        h: match_header(h)
+        for h in ("客户手机号", "车辆VIN码", "购车时间", "性别(男/女)", "行驶里程(km)", "车型名称",
+                  "开票价格", "Customer Name", "紧急联系人手机", "序号")
+    } == {
+        "客户手机号": "mobile", "车辆VIN码": "vin", "购车时间": "purchase_date",
+        "性别(男/女)": "gender", "行驶里程(km)": "mileage_km", "车型名称": "model_name",
+        "开票价格": "purchase_price", "Customer Name": "name", "紧急联系人手机": None,
+        "序号": None,
+    }  # fmt: skip
+    headers = ["客户", "车主电话", "编码"]
+    rows = [["张三", f"1391234567{i}", VIN1] for i in range(5)]
+    # 电话 holding mobiles is the mobile; an unnamed column of VINs is the VIN
+    assert auto_mapping(headers, rows) == ["", "mobile", "vin"]

@@ -1,0 +1,173 @@
+"""Import pages and the command: access rules, upload → preview → remap → apply → undo."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+from django_scopes import scope
+
+from autocrm.customers.models import Customer
+from autocrm.imports import services
+from autocrm.imports.models import ImportBatch, ImportStatus
+from autocrm.imports.reader import read_sheet
+from autocrm.imports.tests.files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [["客户", "手机", "地址"], ["张伟", "13912345678", "广东省深圳市南山区科技园路8号"],
+        ["李娜", "139", ""]]  # fmt: skip
+
+
+def upload(client, rows=ROWS, name="客户.xlsx"):
+    return client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile(name, xlsx(rows))},
+    )
+
+
+def test_upload_preview_remap_apply_undo(client, cr_a, dealer_a) -> None:
+    client.force_login(cr_a)
+    response = upload(client)
+    with scope(dealer=dealer_a.pk):
+        batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:preview", args=[batch.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="col0"' in page and batch.mapping == ["", "mobile", "address"]
+    response = client.post(
+        reverse("imports:preview", args=[batch.pk]),
+        {"col0": "name", "col1": "mobile", "col2": "address", "save_as": "DMS"},
+    )
+    with scope(dealer=dealer_a.pk):
+        batch.refresh_from_db()
+        assert batch.mapping == ["name", "mobile", "address"]
+        assert (batch.count_new, batch.count_rejected) == (1, 1)
+        assert batch.errors[0]["row"] == 3 and batch.errors[0]["column"] == "手机"
+    page = client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
+    assert "13912345678" not in page  # only errors are listed
+    assert "139" in page
+    rejected = client.get(reverse("imports:rejected", args=[batch.pk]))
+    assert rejected.status_code == 200
+    sheet = read_sheet(rejected.content, "r.xlsx")
+    assert [r[:2] for r in sheet.rows] == [["李娜", "139"]]
+    response = client.post(reverse("imports:apply", args=[batch.pk]))
+    assert response.status_code == 302
+    with scope(dealer=dealer_a.pk):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.APPLIED
+        assert Customer.objects.filter(name="张伟").exists()
+    page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
+    assert 'data-testid="undo"' in page
+    poll = client.get(reverse("imports:detail", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert poll["HX-Refresh"] == "true"
+    client.post(reverse("imports:undo", args=[batch.pk]))
+    with scope(dealer=dealer_a.pk):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.UNDONE
+        assert not Customer.objects.exists()
+    history = client.get(reverse("imports:history")).content.decode()
+    assert "客户.xlsx" in history
+
+
+def test_unreadable_upload_shows_the_reason(client, cr_a) -> None:
+    client.force_login(cr_a)
+    response = client.post(
+        reverse("imports:upload"), {"file": SimpleUploadedFile("a.xlsx", b"garbage")}
+    )
+    assert response.status_code == 200
+    assert "invalid-feedback" in response.content.decode()
+
+
+def test_template_download(client, manager_a) -> None:
+    client.force_login(manager_a)
+    response = client.get(reverse("imports:template"))
+    assert response.status_code == 200
+    sheet = read_sheet(response.content, "t.xlsx")
+    assert sheet.headers[:3] == ["姓名", "手机", "电话"]
+
+
+@pytest.mark.parametrize("name", ["imports:history", "imports:upload", "imports:template"])
+def test_consultant_and_hq_get_403(client, consultant_a, hq_analyst, name) -> None:
+    for user in (consultant_a, hq_analyst):
+        client.force_login(user)
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_another_dealers_import_is_404(client, cr_a, make_staff, dealer_b) -> None:
+    from autocrm.tenancy.roles import Role
+
+    cr_b = make_staff(dealer_b, Role.CUSTOMER_RELATIONS)
+    with scope(dealer=dealer_b.pk):
+        batch, _ = services.import_preview(actor=cr_b, content=xlsx(ROWS), filename="b.xlsx")
+    client.force_login(cr_a)
+    for name in ("imports:preview", "imports:detail", "imports:rejected"):
+        assert client.get(reverse(name, args=[batch.pk])).status_code == 404
+    for name in ("imports:apply", "imports:undo"):
+        assert client.post(reverse(name, args=[batch.pk])).status_code == 404
+    with scope(dealer=dealer_b.pk):
+        batch.refresh_from_db()
+        assert batch.status == ImportStatus.PREVIEWED
+
+
+def test_consultant_cannot_apply_via_service(consultant_a, dealer_a) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with scope(dealer=dealer_a.pk), pytest.raises(PermissionDenied):
+        services.import_preview(actor=consultant_a, content=xlsx(ROWS), filename="a.xlsx")
+
+
+def test_command_dry_run_errors_file_and_apply(cr_a, dealer_a, tmp_path, capsys) -> None:
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(xlsx([["姓名", "手机"], ["张伟", "13912345678"], ["李娜", "139"]]))
+    errors = tmp_path / "errors.xlsx"
+    with translation.override("en"):
+        call_command("import_customers", str(path), dealer="A001", dry_run=True, errors=str(errors))
+    out = capsys.readouterr().out
+    assert "new 1, updated 0, unchanged 0, rejected 1" in out
+    assert "row 3, 手机 «139»" in out and "dry run" in out
+    assert read_sheet(errors.read_bytes(), "e.xlsx").rows[0][:2] == ["李娜", "139"]
+    with scope(dealer=dealer_a.pk):
+        assert not Customer.objects.exists()
+    call_command("import_customers", str(path), dealer="A001", user="cr_a")
+    with scope(dealer=dealer_a.pk):
+        assert Customer.objects.get().name == "张伟"
+    call_command("import_customers", str(path), dealer="A001")
+    assert "new 0, updated 0, unchanged 1, rejected 1" in capsys.readouterr().out
+
+
+def test_command_refuses_clearly(cr_a, consultant_a, dealer_a, tmp_path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(CommandError, match="bad.xlsx: 无法作为电子表格读取该文件"):
+        call_command("import_customers", str(bad), dealer="A001")  # Chinese first
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="bad.xlsx: The file could not be read"),
+    ):
+        call_command("import_customers", str(bad), dealer="A001")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_customers", str(tmp_path / "missing.xlsx"), dealer="A001")
+    good = tmp_path / "good.csv"
+    good.write_text("姓名,手机\n张伟,13912345678\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Unknown dealer code 'NOPE'"):
+        call_command("import_customers", str(good), dealer="NOPE")
+    with pytest.raises(CommandError, match="may not import"):
+        call_command("import_customers", str(good), dealer="A001", user="consultant_a")
+
+
+def test_command_exit_code_is_non_zero(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    missing = tmp_path / "missing.xlsx"  # refused before any database access
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_customers", str(missing), "--dealer", "X"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "CommandError: Cannot read" in result.stderr and "missing.xlsx" in result.stderr

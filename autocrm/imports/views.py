@@ -1,0 +1,165 @@
+"""Import pages: history, upload, preview (mapping + errors), progress, result, undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from autocrm.imports import services
+from autocrm.imports.columns import TARGETS, target_choices
+from autocrm.imports.export import rejected_rows_xlsx, template_filename, template_xlsx
+from autocrm.imports.forms import UploadForm
+from autocrm.imports.models import ImportStatus
+from autocrm.imports.reader import ImportFileError
+from autocrm.imports.selectors import import_get, import_history
+from autocrm.imports.tasks import import_apply_task
+from autocrm.tenancy.policies import can_import_customers
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_PER_PAGE = 50
+
+
+def importer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_import_customers(request.user):
+            raise PermissionDenied(_("Your role may not import customers."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@importer_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = Paginator(import_history(actor=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "imports/history.html", {"page": page, "nav_active": "imports"})
+
+
+@importer_required
+def upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None, dealer_id=request.user.dealer_id)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            batch, _analysis = services.import_preview(
+                actor=request.user,
+                content=upload_file.read(),
+                filename=upload_file.name,
+                source=form.cleaned_data["source"],
+            )
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("imports:preview", pk=batch.pk)
+    return render(request, "imports/upload.html", {"form": form, "nav_active": "imports"})
+
+
+@importer_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = import_get(actor=request.user, pk=pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        return redirect("imports:detail", pk=batch.pk)
+    if request.method == "POST":
+        mapping = [request.POST.get(f"col{i}", "") for i in range(len(batch.headers))]
+        valid = {t.key for t in TARGETS}
+        mapping = [key if key in valid else "" for key in mapping]
+        try:
+            services.import_remap(
+                actor=request.user,
+                batch=batch,
+                mapping=mapping,
+                save_as=request.POST.get("save_as", ""),
+            )
+        except (ValidationError, ImportFileError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Column mapping applied."))
+        return redirect("imports:preview", pk=batch.pk)
+    columns = [
+        {"index": i, "header": header, "key": key}
+        for i, (header, key) in enumerate(zip(batch.headers, batch.mapping, strict=False))
+    ]
+    errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "batch": batch,
+        "columns": columns,
+        "choices": target_choices(),
+        "errors": errors,
+        "errors_capped": batch.count_rejected and len(batch.errors) >= services.MAX_STORED_ERRORS,
+        "nav_active": "imports",
+    }
+    return render(request, "imports/preview.html", context)
+
+
+@importer_required
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = import_get(actor=request.user, pk=pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        messages.error(request, _("This import has already been applied."))
+    else:
+        import_apply_task(batch.pk, request.user.pk)
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@importer_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = import_get(actor=request.user, pk=pk)
+    context = {"batch": batch, "nav_active": "imports"}
+    if request.headers.get("HX-Request"):
+        response = render(request, "imports/_progress.html", context)
+        if batch.status not in (ImportStatus.APPLYING, ImportStatus.PREVIEWED):
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "imports/detail.html", context)
+
+
+@importer_required
+def rejected(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = import_get(actor=request.user, pk=pk)
+    try:
+        analysis = services.batch_analysis(batch)
+    except ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:detail", pk=batch.pk)
+    stem = batch.file_name.rsplit(".", 1)[0]
+    return _xlsx(rejected_rows_xlsx(analysis), f"{stem}-{_('rejected')}.xlsx")
+
+
+@importer_required
+@require_POST
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = import_get(actor=request.user, pk=pk)
+    try:
+        result = services.import_undo(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Import undone: %(deleted)d records deleted, %(restored)d restored.") % result,
+        )
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@importer_required
+def template(request: HttpRequest) -> HttpResponse:
+    return _xlsx(template_xlsx(), template_filename())

@@ -1,0 +1,278 @@
+"""Duplicate review pages: the queue, a pair side by side, merge history, bulk merge, HQ.
+
+Thin: parse input, call a service or selector, render. Everything is scoped to the user's
+dealer by the middleware; another dealer's pair or merge is simply not found (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
+
+from autocrm.customers.presenters import display_mobile, personal_value
+from autocrm.matching import selectors, services, tasks
+from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRun, Merge
+from autocrm.tenancy.models import Dealer
+from autocrm.tenancy.policies import can_merge_customers, is_hq
+
+BULK_SAMPLE = 20
+
+
+def steward_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Customer relations and managers of a dealer (tenancy.policies.can_merge_customers)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_hq(request.user) and view.__name__ == "queue":
+            return redirect("matching:hq")
+        if not can_merge_customers(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _float(value: str | None) -> float:
+    try:
+        return min(max(float(value or 0), 0.0), 1.0)
+    except ValueError:
+        return 0.0
+
+
+@steward_required
+def queue(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or CandidateStatus.OPEN
+    if status not in CandidateStatus.values:
+        status = CandidateStatus.OPEN
+    min_probability = _float(request.GET.get("min"))
+    q = (request.GET.get("q") or "").strip()
+    qs = selectors.candidate_queue(status=status, min_probability=min_probability, q=q)
+    page = Paginator(qs, selectors.QUEUE_PAGE).get_page(request.GET.get("page"))
+    viewer = request.user
+    rows = [
+        {
+            "candidate": c,
+            "low_mobile": display_mobile(personal_value(viewer, c.customer_low, "mobile")),
+            "high_mobile": display_mobile(personal_value(viewer, c.customer_high, "mobile")),
+            "agree": [k for k, v in c.fields.items() if v in selectors.AGREE_LEVELS],
+            "close": [k for k, v in c.fields.items() if v in selectors.CLOSE_LEVELS],
+        }
+        for c in page.object_list
+    ]
+    context = {
+        "rows": rows,
+        "page": page,
+        "status": status,
+        "statuses": CandidateStatus.choices,
+        "min_probability": min_probability,
+        "q": q,
+        "counts": selectors.status_counts(),
+        "run": selectors.last_run(request.user.dealer_id),
+        "exact_groups": len(selectors.exact_duplicate_groups()),
+        "field_labels": field_labels(),
+        "nav_active": "duplicates",
+    }
+    return render(request, "matching/queue.html", context)
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "mobile": _("Mobile"),
+        "id_number": _("ID number"),
+        "vehicle": _("VIN"),
+        "address": _("Address"),
+        "birth_date": _("Birth date"),
+    }
+
+
+@steward_required
+@require_POST
+def run_now(request: HttpRequest) -> HttpResponse:
+    """On demand: huey runs it inline in development, in the background in production."""
+    result = tasks.detect_duplicates(request.user.dealer_id, request.user.pk)
+    run_id = result if isinstance(result, int) else None
+    if run_id is None:
+        messages.info(request, _("Duplicate detection started; refresh in a minute."))
+    else:
+        run = MatchRun.objects.get(pk=run_id)
+        messages.success(
+            request,
+            _("Detection finished: %(n)s records, %(c)s candidate pairs.")
+            % {"n": run.records, "c": run.candidates_found},
+        )
+    return redirect("matching:queue")
+
+
+@steward_required
+def pair(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+    view = selectors.pair_view(request.user, candidate)
+    survivor = selectors.pick_survivor([view.low, view.high])
+    context = {
+        "view": view,
+        "view_customers": [
+            {"vehicles": view.vehicles[c.pk], "counts": view.counts[c.pk]}
+            for c in (view.low, view.high)
+        ],
+        "default_side": "low" if survivor.pk == view.low.pk else "high",
+        "candidate": candidate,
+        "field_labels": field_labels(),
+        "level_labels": level_labels(),
+        "nav_active": "duplicates",
+        "open": candidate.status == CandidateStatus.OPEN
+        and not view.low.merged_into_id
+        and not view.high.merged_into_id,
+    }
+    return render(request, "matching/pair.html", context)
+
+
+def level_labels() -> dict[str, str]:
+    return {
+        "exact": _("same after normalising"),
+        "same_pinyin": _("same pinyin (homophone)"),
+        "swapped": _("given name swapped"),
+        "similar": _("similar"),
+        "same_surname": _("same surname only"),
+        "typo": _("one digit differs"),
+        "shared_vin": _("shared VIN"),
+        "partial": _("one contains the other"),
+        "same_district": _("same district, one incomplete"),
+        "district_only": _("same district only"),
+        "different": _("different"),
+        "null": _("missing"),
+    }
+
+
+@steward_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+    keep = request.POST.get("survivor")
+    survivor_id = candidate.customer_high_id if keep == "high" else candidate.customer_low_id
+    survivor_side = "high" if keep == "high" else "low"
+    chosen = {}
+    for group in services.MERGE_FIELDS:
+        side = request.POST.get(f"f_{group}")
+        if side in ("low", "high"):
+            chosen[group] = services.SURVIVOR if side == survivor_side else services.MERGED
+    try:
+        done = services.candidate_merge(
+            actor=request.user, candidate=candidate, survivor_id=survivor_id, chosen=chosen
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("matching:pair", pk=pk)
+    messages.success(
+        request,
+        _("Merged: %(merged)s is now part of %(survivor)s.")
+        % {"merged": done.merged.name, "survivor": done.survivor.name},
+    )
+    return redirect("customers:detail", pk=done.survivor_id)
+
+
+@steward_required
+@require_POST
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(DuplicateCandidate, pk=pk)
+    services.candidate_dismiss(actor=request.user, candidate=candidate)
+    messages.success(request, _("Marked as not the same person."))
+    return redirect("matching:queue")
+
+
+@steward_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.merge_history(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/history.html",
+        {"page": page, "nav_active": "duplicates"},
+    )
+
+
+@steward_required
+@require_POST
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    merge_ = get_object_or_404(Merge, pk=pk)
+    try:
+        services.customer_unmerge(actor=request.user, merge=merge_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Merge undone: %(name)s is a separate record again.") % {"name": merge_.merged.name},
+        )
+    return redirect("matching:history")
+
+
+@steward_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Exact duplicates (same ID number or VIN): a confirmation page, then one bulk merge."""
+    groups = selectors.exact_duplicate_groups()
+    if request.method == "POST":
+        expected = int(request.POST.get("expected") or -1)
+        if expected != len(groups):
+            messages.error(request, _("The duplicates changed meanwhile; check them again."))
+            return redirect("matching:bulk")
+        merges = services.bulk_merge_exact(actor=request.user, groups=[g.ids for g in groups])
+        messages.success(request, _("%(n)s records merged.") % {"n": len(merges)})
+        return redirect("matching:history")
+    sample_ids = {pk for g in groups[:BULK_SAMPLE] for pk in g.ids}
+    from autocrm.customers.models import Customer
+
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in=sample_ids)}
+    sample = []
+    for g in groups[:BULK_SAMPLE]:
+        members = [customers[pk] for pk in g.ids if pk in customers]
+        survivor = selectors.pick_survivor(members) if members else None
+        sample.append({"group": g, "members": members, "survivor": survivor})
+    context = {
+        "groups": len(groups),
+        "records": sum(len(g.ids) - 1 for g in groups),
+        "sample": sample,
+        "nav_active": "duplicates",
+    }
+    return render(request, "matching/bulk.html", context)
+
+
+@login_required
+def hq(request: HttpRequest) -> HttpResponse:
+    """撞单: people two dealers both hold, de-identified (HQ analysts only)."""
+    if not is_hq(request.user):
+        raise PermissionDenied
+    with scopes_disabled():
+        if request.method == "POST":
+            tasks.detect_cross_dealer_duplicates(request.user.pk)
+            messages.success(request, _("Cross-dealer detection finished."))
+            return redirect("matching:hq")
+        run = (
+            MatchRun.objects.filter(dealer__isnull=True, status="done")
+            .order_by("-started_at")
+            .first()
+        )
+        page = Paginator(selectors.cross_dealer_candidates(run), 50).get_page(
+            request.GET.get("page")
+        )
+        dealers = {d.pk: d for d in Dealer.objects.all()}
+    context = {
+        "run": run,
+        "page": page,
+        "dealers": dealers,
+        "field_labels": field_labels(),
+        "level_labels": level_labels(),
+        "nav_active": "duplicates",
+    }
+    return render(request, "matching/hq.html", context)

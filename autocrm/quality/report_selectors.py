@@ -1,0 +1,92 @@
+"""Quality reports: per department, per marketing channel and the monthly trend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+from autocrm.customers.models import Customer
+from autocrm.quality.channels import CHANNELS, channel_bounds, usability_level
+from autocrm.quality.models import QualitySnapshot
+
+
+def quality_by_department(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
+    """Average scores and the accurate share per department of the responsible employee."""
+    rows = (
+        qs.values("responsible_staff__department")
+        .annotate(
+            n=Count("id"),
+            accuracy=Avg("accuracy_score"),
+            completeness=Avg("completeness_score"),
+            good=Count("id", filter=Q(accuracy_level="good")),
+            poor=Count("id", filter=Q(accuracy_level="poor")),
+        )
+        .order_by("responsible_staff__department")
+    )
+    return [
+        {
+            "department": r["responsible_staff__department"] or "",
+            "n": r["n"],
+            "accuracy": round(r["accuracy"] or 0, 1),
+            "completeness": round(r["completeness"] or 0, 1),
+            "good_share": round(100 * r["good"] / r["n"], 1) if r["n"] else 0.0,
+            "poor": r["poor"],
+        }
+        for r in rows
+    ]
+
+
+def channel_usability(qs: QuerySet[Customer]) -> dict[str, Any]:
+    """Share of records usable per channel, with the seed's poor / fair / good verdict."""
+    counts = qs.aggregate(
+        total=Count("id"), **{c.key: Count("id", filter=c.usable) for c in CHANNELS}
+    )
+    total = counts["total"]
+    bounds = channel_bounds()
+    rows = []
+    for channel in CHANNELS:
+        share = round(100 * counts[channel.key] / total, 1) if total else 0.0
+        low, high = bounds[channel.key]
+        rows.append(
+            {
+                "key": channel.key,
+                "label": str(channel.label),
+                "rule": str(channel.rule),
+                "count": counts[channel.key],
+                "share": share,
+                "low": low,
+                "high": high,
+                "level": usability_level(share, (low, high)),
+            }
+        )
+    return {"total": total, "channels": rows}
+
+
+def quality_trend(snapshots: QuerySet[QualitySnapshot]) -> list[dict[str, Any]]:
+    """Per month: records, average accuracy and completeness, accurate share."""
+    rows = (
+        snapshots.values("month")
+        .annotate(
+            records=Sum("records"),
+            accuracy_sum=Sum("accuracy_sum"),
+            completeness_sum=Sum("completeness_sum"),
+            good=Sum("accuracy_good"),
+            reconstructed=Count("id", filter=Q(reconstructed=True)),
+        )
+        .order_by("month")
+    )
+    out = []
+    for r in rows:
+        n = r["records"] or 0
+        out.append(
+            {
+                "month": r["month"].strftime("%Y-%m"),
+                "records": n,
+                "accuracy": round(r["accuracy_sum"] / n, 1) if n else 0.0,
+                "completeness": round(r["completeness_sum"] / n, 1) if n else 0.0,
+                "good_share": round(100 * r["good"] / n, 1) if n else 0.0,
+                "reconstructed": bool(r["reconstructed"]),
+            }
+        )
+    return out

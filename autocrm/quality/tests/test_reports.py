@@ -1,0 +1,141 @@
+"""Quality reports: channel usability, departments, snapshots and who sees what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from autocrm.customers.models import Customer
+from autocrm.quality.channels import channel_bounds, usability_level
+from autocrm.quality.models import QualitySnapshot
+from autocrm.quality.report_selectors import channel_usability, quality_by_department
+from autocrm.quality.snapshots import (
+    previous_months,
+    quality_snapshot_reconstruct,
+    quality_snapshot_take,
+)
+
+ADDRESS = "广东省广州市天河区天河路385号"
+
+
+@pytest.mark.parametrize(
+    ("share", "level"), [(0, "poor"), (29.9, "poor"), (30, "fair"), (59.9, "fair"), (60, "good")]
+)
+def test_usability_bounds_sms(share: float, level: str, settings: Any) -> None:
+    # seed 000 as read in domain.md: SMS 30% / 60%
+    assert usability_level(share, channel_bounds()["sms"]) == level
+
+
+def test_seed_bounds_are_the_defaults() -> None:
+    assert channel_bounds() == {
+        "statistical_analysis": (50, 80),
+        "direct_mail": (50, 80),
+        "email": (20, 60),
+        "sms": (30, 60),
+        "telephone": (30, 70),
+    }
+
+
+def test_bounds_are_configurable(settings: Any) -> None:
+    settings.QUALITY = {**settings.QUALITY, "CHANNEL_BOUNDS": {"sms": (10, 20)}}
+    assert usability_level(15, channel_bounds()["sms"]) == "fair"
+
+
+@pytest.mark.django_db
+def test_channel_usability_counts(cr_a: Any, make_customer: Any, scoped: Any) -> None:
+    make_customer(cr_a, name="王芳", mobile="13800138000", address=ADDRESS, email="a@b.cn")
+    make_customer(cr_a, name="李明", mobile="13900139000")
+    make_customer(cr_a, name="赵强", landline="020-87654321")
+    flagged = make_customer(cr_a, name="钱多", mobile="13700137000", address=ADDRESS)
+    with scoped(cr_a):
+        Customer.objects.filter(pk=flagged.pk).update(
+            mobile_flagged_wrong=True, accuracy_status="wrong"
+        )
+        report = channel_usability(Customer.objects.all())
+    by = {c["key"]: c for c in report["channels"]}
+    assert report["total"] == 4
+    assert by["email"]["count"] == 1 and by["email"]["share"] == 25.0
+    assert by["sms"]["count"] == 2  # the flagged mobile is not usable
+    assert by["telephone"]["count"] == 3  # plus the landline
+    assert by["direct_mail"]["count"] == 1  # the other full address was found wrong
+    assert by["sms"]["level"] == "fair" and by["email"]["level"] == "fair"
+
+
+@pytest.mark.django_db
+def test_department_figures(consultant_a: Any, advisor_a: Any, make_customer, scoped) -> None:
+    make_customer(consultant_a, name="王芳", mobile="13800138000", responsible_staff=consultant_a)
+    make_customer(consultant_a, name="李明", responsible_staff=consultant_a)
+    make_customer(advisor_a, name="赵强", mobile="13900139000", responsible_staff=advisor_a)
+    with scoped(consultant_a):
+        rows = {r["department"]: r for r in quality_by_department(Customer.objects.all())}
+        scores = {
+            dep: sorted(
+                Customer.objects.filter(responsible_staff__department=dep).values_list(
+                    "accuracy_score", flat=True
+                )
+            )
+            for dep in ("sales", "service")
+        }
+    assert rows["sales"]["n"] == 2 and rows["service"]["n"] == 1
+    assert rows["sales"]["accuracy"] == round(sum(scores["sales"]) / 2, 1)
+    assert rows["service"]["accuracy"] == scores["service"][0]
+
+
+@pytest.mark.django_db
+def test_snapshots_are_idempotent(consultant_a: Any, make_customer: Any, scoped: Any) -> None:
+    make_customer(consultant_a, name="王芳", mobile="13800138000", responsible_staff=consultant_a)
+    dealer = consultant_a.dealer
+    with scoped(dealer):
+        quality_snapshot_take(dealer=dealer)
+        first = list(QualitySnapshot.objects.values("month", "staff_id", "records", "accuracy_sum"))
+        quality_snapshot_take(dealer=dealer)
+        second = list(
+            QualitySnapshot.objects.values("month", "staff_id", "records", "accuracy_sum")
+        )
+        assert first == second and len(first) == 1
+        quality_snapshot_reconstruct(dealer=dealer, months=3)
+        months = list(
+            QualitySnapshot.objects.filter(reconstructed=True).values_list("month", flat=True)
+        )
+    # the customer was created today: earlier months have no records, so no rows
+    assert months == []
+
+
+def test_previous_months() -> None:
+    from datetime import date
+
+    assert previous_months(date(2026, 1, 15), 3) == [
+        date(2025, 10, 1),
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+    ]
+
+
+@pytest.mark.django_db
+def test_consultant_sees_only_own_figures(
+    consultant_a: Any, consultant_a2: Any, make_customer: Any
+) -> None:
+    make_customer(consultant_a, name="王芳", responsible_staff=consultant_a)
+    make_customer(consultant_a2, name="李明", responsible_staff=consultant_a2)
+    make_customer(consultant_a2, name="赵强", responsible_staff=consultant_a2)
+    client = Client()
+    client.force_login(consultant_a)
+    response = client.get(reverse("quality:overview"))
+    html = response.content.decode()
+    assert 'data-testid="staff-table"' not in html
+    assert 'data-testid="department-table"' not in html
+    assert consultant_a2.display_name not in html
+    assert response.context["total"] == 1  # the colleague's two records are not counted
+
+
+@pytest.mark.django_db
+def test_manager_sees_the_team(manager_a: Any, consultant_a: Any, make_customer: Any) -> None:
+    make_customer(consultant_a, name="王芳", responsible_staff=consultant_a)
+    client = Client()
+    client.force_login(manager_a)
+    html = client.get(reverse("quality:overview")).content.decode()
+    assert 'data-testid="staff-table"' in html and consultant_a.display_name in html
+    assert 'data-channel="telephone"' in html
