@@ -1,15 +1,16 @@
 """Excel import throughput: a 100,000-row dirty .xlsx imported end to end into PostgreSQL.
 
-    python -m bench.import_excel [--rows 100000] [--seed 1] [--profile]
+    python -m bench.import_excel [--rows 100000] [--seed 1] [--profile] [--keep-db]
 
 Generates a 20-column customer/vehicle export (realistic Chinese data from the demo
 generator's name and region lists, with typical dirt: full-width characters, stray spaces,
 +86 prefixes, mobiles stored as floats, lower-case VINs, several date spellings and Excel date
 serials, and about 3% invalid values) into /tmp, times openpyxl in read-only mode reading every
 cell (the reference), then the full import — read, clean, validate, match, write with history
-and quality scores — into an empty dealer of BENCH_IMPORT_DATABASE_URL (default a local
-`autocrm_bench_import` database). Writes bench/results/import_excel.json and exits non-zero
-when the import is slower than openpyxl merely reading the file.
+and quality scores — into BENCH_IMPORT_DATABASE_URL (default a local `autocrm_bench_import`
+database, dropped and migrated empty first unless --keep-db). Writes
+bench/results/import_excel.json and exits non-zero when the import is slower than openpyxl
+merely reading the file.
 """
 
 from __future__ import annotations
@@ -124,6 +125,16 @@ def generate(path: Path, rows: int, seed: int) -> None:
     book.close()
 
 
+def drop_database(database_url: str) -> None:
+    """Drop the benchmark database (it is recreated and migrated empty)."""
+    import psycopg
+
+    dbname = database_url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+
 def openpyxl_read(path: Path) -> tuple[float, int]:
     import openpyxl
 
@@ -141,9 +152,17 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the import")
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="import into the existing benchmark database (default: start from an empty one, "
+        "so runs are comparable instead of slowing down as earlier runs' rows pile up)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_IMPORT_DATABASE_URL", DEFAULT_IMPORT_URL)
+    if not args.keep_db:
+        drop_database(url)
     setup_django(url)
     ensure_database(url)
     from django.core.management import call_command

@@ -25,6 +25,12 @@ from django.conf import settings
 
 #: Pairs at or above this match probability become candidates for review.
 THRESHOLD: float = getattr(settings, "MATCHING_THRESHOLD", 0.9)
+#: Two full names sharing no more than the surname (or differing) make a candidate only when
+#: the ID numbers agree: a father and son with one phone and one address are two customers.
+#: A placeholder (王先生, no name key) against a full name stays a candidate.
+GUARD = (
+    "(gamma_name NOT IN (0, 1) OR gamma_id_number = 1 OR name_key_l IS NULL OR name_key_r IS NULL)"
+)
 #: Prior: expected duplicate pairs per record inside one dealer (the demo generator and the
 #: field reports of domain.md §10 put it between 5 and 40 %; a low prior keeps precision).
 DEALER_DUPLICATE_RATE: float = getattr(settings, "MATCHING_DEALER_DUPLICATE_RATE", 0.08)
@@ -86,6 +92,17 @@ FIELDS: tuple[Field, ...] = (
             Level("same_pinyin", "name_py_l = name_py_r", 0.15, 1e-5),
             Level("swapped", "name_key_l = name_key_r", 0.08, 1e-5),
             Level("similar", "jaro_winkler_similarity(name_py_l, name_py_r) >= 0.92", 0.03, 2e-3),
+            # One given-name syllable in common (王芳芳 / 王方): a re-typed given name.
+            Level(
+                "shared_given",
+                "surname_py_l = surname_py_r AND len(list_intersect("
+                "string_split(split_part(name_key_l, '|', 2), ' '),"
+                " string_split(split_part(name_key_r, '|', 2), ' '))) > 0",
+                0.08,
+                4e-3,
+            ),
+            # Same surname only: mostly a placeholder (王先生) against the full name; between two
+            # full names it is family members sharing a phone and an address (see GUARD).
             Level("same_surname", "surname_py_l = surname_py_r", 0.09, 0.02),
             Level("different", "ELSE", 0.03, 0.978),
         ),
@@ -248,7 +265,7 @@ def predict(
     con.execute(
         f"CREATE OR REPLACE TABLE {out} AS SELECT unique_id_l, unique_id_r, dealer_id_l,"
         f" dealer_id_r, match_weight, match_probability, {gammas}"
-        f" FROM {predictions.physical_name}"
+        f" FROM {predictions.physical_name} WHERE {GUARD}"
     )
     candidates = int(con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0])  # type: ignore[index]
     predictions.drop_table_from_database_and_remove_from_cache()

@@ -42,7 +42,15 @@ PAIR_FIELDS: tuple[tuple[str, str | None], ...] = (
     ("remarks", None),
 )
 AGREE_LEVELS = {"exact", "same_pinyin", "swapped", "shared_vin"}
-CLOSE_LEVELS = {"similar", "typo", "partial", "same_district", "same_surname", "district_only"}
+CLOSE_LEVELS = {
+    "similar",
+    "shared_given",
+    "typo",
+    "partial",
+    "same_district",
+    "same_surname",
+    "district_only",
+}
 
 
 def candidate_queue(

@@ -145,6 +145,7 @@ def level_labels() -> dict[str, str]:
         "same_pinyin": _("same pinyin (homophone)"),
         "swapped": _("given name swapped"),
         "similar": _("similar"),
+        "shared_given": _("surname and part of the given name"),
         "same_surname": _("same surname only"),
         "typo": _("one digit differs"),
         "shared_vin": _("shared VIN"),
