@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.imports.rows import ValidRow
+from autocrm.quality.validators import is_suspicious_mobile
 
 #: Customer fields an import compares; each may bring derived fields along.
 CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -203,7 +204,8 @@ def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = No
         if customer.get("id_number"):
             number = customer["id_number"]
             keys.append(("id:" + number, matcher.customer_by_id_number.get(number)))
-        if customer.get("mobile"):
+        if customer.get("mobile") and not is_suspicious_mobile(customer["mobile"]):
+            # A made-up number (13800138000) is typed for many people: never a match key.
             keys.append(
                 ("m:" + customer["mobile"], matcher.customer_by_mobile.get(customer["mobile"]))
             )

@@ -353,3 +353,19 @@ def test_unseen_header_spellings_and_value_sniffing() -> None:
     rows = [["张三", f"1391234567{i}", VIN1] for i in range(5)]
     # 电话 holding mobiles is the mobile; an unnamed column of VINs is the VIN
     assert auto_mapping(headers, rows) == ["", "mobile", "vin"]
+
+
+def test_a_made_up_mobile_never_matches(cr_a, dealer_a, make_customer, tmp_path) -> None:
+    """13800138000 is typed for many people (seed 000): it must not merge two of them."""
+    from django_scopes import scope
+
+    from autocrm.customers.models import Customer
+    from autocrm.imports.services import import_apply, import_preview
+
+    make_customer(cr_a, name="王芳", mobile="13800138000")
+    content = "姓名,手机\n李强,13800138000\n".encode()
+    with scope(dealer=dealer_a.pk):
+        batch, _analysis = import_preview(actor=cr_a, content=content, filename="fake.csv")
+        assert (batch.count_new, batch.count_updated) == (1, 0)
+        import_apply(actor=cr_a, batch=batch)
+        assert sorted(Customer.objects.values_list("name", flat=True)) == ["李强", "王芳"]
