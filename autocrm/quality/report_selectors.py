@@ -90,3 +90,19 @@ def quality_trend(snapshots: QuerySet[QualitySnapshot]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def latest_snapshot_averages(snapshots: QuerySet[QualitySnapshot]) -> dict[str, float] | None:
+    """Average scores of the latest snapshot month (cheap: one row per employee), or None."""
+    latest = snapshots.filter(reconstructed=False).order_by("-month").values("month").first()
+    if latest is None:
+        return None
+    agg = snapshots.filter(month=latest["month"]).aggregate(
+        n=Sum("records"), a=Sum("accuracy_sum"), c=Sum("completeness_sum")
+    )
+    if not agg["n"]:
+        return None
+    return {
+        "accuracy": round(agg["a"] / agg["n"], 1),
+        "completeness": round(agg["c"] / agg["n"], 1),
+    }

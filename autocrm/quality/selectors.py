@@ -83,3 +83,21 @@ def quality_by_dealer(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
 def records_to_fix(qs: QuerySet[Customer], *, limit: int = 10) -> list[Customer]:
     """The weakest records first: what a person should correct next."""
     return list(qs.filter(accuracy_level="poor").order_by("accuracy_score", "-id")[:limit])
+
+
+def quality_summary(qs: QuerySet[Customer]) -> dict[str, Any]:
+    """Level counts and average scores in one pass over the records."""
+    agg = qs.aggregate(
+        accuracy_avg=Avg("accuracy_score"),
+        completeness_avg=Avg("completeness_score"),
+        **{f"a_{lv}": Count("id", filter=Q(accuracy_level=lv)) for lv in LEVELS},
+        **{f"c_{lv}": Count("id", filter=Q(completeness_level=lv)) for lv in LEVELS},
+    )
+    return {
+        "distribution": {
+            "accuracy": {lv: agg[f"a_{lv}"] for lv in LEVELS},
+            "completeness": {lv: agg[f"c_{lv}"] for lv in LEVELS},
+        },
+        "accuracy": round(agg["accuracy_avg"] or 0, 1),
+        "completeness": round(agg["completeness_avg"] or 0, 1),
+    }

@@ -139,3 +139,20 @@ def test_manager_sees_the_team(manager_a: Any, consultant_a: Any, make_customer:
     html = client.get(reverse("quality:overview")).content.decode()
     assert 'data-testid="staff-table"' in html and consultant_a.display_name in html
     assert 'data-channel="telephone"' in html
+
+
+@pytest.mark.django_db
+def test_summary_matches_the_distribution(consultant_a: Any, make_customer: Any, scoped) -> None:
+    from django.db.models import Avg
+
+    from autocrm.quality.selectors import level_distribution, quality_summary
+
+    make_customer(consultant_a, name="王芳", mobile="13800138000", address=ADDRESS)
+    make_customer(consultant_a, name="李明", mobile="13912345678")
+    make_customer(consultant_a, name="先生")
+    with scoped(consultant_a):
+        qs = Customer.objects.all()
+        summary = quality_summary(qs)
+        assert summary["distribution"] == level_distribution(qs)
+        expected = qs.aggregate(a=Avg("accuracy_score"))["a"]
+    assert summary["accuracy"] == round(expected, 1)
