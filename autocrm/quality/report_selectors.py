@@ -37,6 +37,29 @@ def quality_by_department(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
     ]
 
 
+def departments_from_staff(by_staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`quality_by_department` computed from `quality_by_staff` rows (no second scan)."""
+    groups: dict[str, dict[str, float]] = {}
+    for r in by_staff:
+        g = groups.setdefault(r["department"], dict.fromkeys(("n", "a", "c", "good", "poor"), 0))
+        g["n"] += r["n"]
+        g["a"] += r["accuracy_sum"]
+        g["c"] += r["completeness_sum"]
+        g["good"] += r["good"]
+        g["poor"] += r["poor"]
+    return [
+        {
+            "department": dep,
+            "n": int(g["n"]),
+            "accuracy": round(g["a"] / g["n"], 1) if g["n"] else 0.0,
+            "completeness": round(g["c"] / g["n"], 1) if g["n"] else 0.0,
+            "good_share": round(100 * g["good"] / g["n"], 1) if g["n"] else 0.0,
+            "poor": int(g["poor"]),
+        }
+        for dep, g in sorted(groups.items())
+    ]
+
+
 def channel_usability(qs: QuerySet[Customer]) -> dict[str, Any]:
     """Share of records usable per channel, with the seed's poor / fair / good verdict."""
     counts = qs.aggregate(

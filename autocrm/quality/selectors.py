@@ -38,6 +38,7 @@ def quality_by_staff(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
             accuracy=Avg("accuracy_score"),
             completeness=Avg("completeness_score"),
             poor=Count("id", filter=Q(accuracy_level="poor")),
+            good=Count("id", filter=Q(accuracy_level="good")),
         )
         .order_by("accuracy")
     )
@@ -50,6 +51,9 @@ def quality_by_staff(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
             "accuracy": round(r["accuracy"] or 0, 1),
             "completeness": round(r["completeness"] or 0, 1),
             "poor": r["poor"],
+            "good": r["good"],
+            "accuracy_sum": (r["accuracy"] or 0) * r["n"],
+            "completeness_sum": (r["completeness"] or 0) * r["n"],
         }
         for r in rows
     ]

@@ -16,10 +16,10 @@ from autocrm.customers.models import Customer
 from autocrm.quality.models import QualitySnapshot
 from autocrm.quality.report_selectors import (
     channel_usability,
-    quality_by_department,
+    departments_from_staff,
     quality_trend,
 )
-from autocrm.quality.selectors import level_distribution, quality_by_dealer, quality_by_staff
+from autocrm.quality.selectors import quality_by_dealer, quality_by_staff, quality_summary
 from autocrm.tenancy.policies import can_view_team_quality
 from autocrm.tenancy.roles import Department
 
@@ -46,12 +46,13 @@ def _report(user) -> dict:
         qs = qs.filter(responsible_staff=user)
         snapshots = snapshots.filter(staff=user)
     hq = user.is_hq
+    by_staff = quality_by_staff(qs) if team and not hq else []
     return {
         "team": team,
-        "distribution": level_distribution(qs),
+        "distribution": quality_summary(qs)["distribution"],
         "by_dealer": quality_by_dealer(qs) if hq else [],
-        "by_staff": quality_by_staff(qs) if team and not hq else [],
-        "by_department": quality_by_department(qs) if team and not hq else [],
+        "by_staff": by_staff,
+        "by_department": departments_from_staff(by_staff),
         "channels": channel_usability(qs),
         "trend": quality_trend(snapshots),
     }

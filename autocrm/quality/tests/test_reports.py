@@ -11,7 +11,12 @@ from django.urls import reverse
 from autocrm.customers.models import Customer
 from autocrm.quality.channels import channel_bounds, usability_level
 from autocrm.quality.models import QualitySnapshot
-from autocrm.quality.report_selectors import channel_usability, quality_by_department
+from autocrm.quality.report_selectors import (
+    channel_usability,
+    departments_from_staff,
+    quality_by_department,
+)
+from autocrm.quality.selectors import quality_by_staff
 from autocrm.quality.snapshots import (
     previous_months,
     quality_snapshot_reconstruct,
@@ -79,6 +84,9 @@ def test_department_figures(consultant_a: Any, advisor_a: Any, make_customer, sc
             )
             for dep in ("sales", "service")
         }
+    with scoped(consultant_a):
+        derived = departments_from_staff(quality_by_staff(Customer.objects.all()))
+    assert derived == sorted(rows.values(), key=lambda r: r["department"])
     assert rows["sales"]["n"] == 2 and rows["service"]["n"] == 1
     assert rows["sales"]["accuracy"] == round(sum(scores["sales"]) / 2, 1)
     assert rows["service"]["accuracy"] == scores["service"][0]
