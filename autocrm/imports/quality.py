@@ -12,22 +12,15 @@ from django.db.models import Count
 
 from autocrm.customers.choices import InteractionKind
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
-from autocrm.customers.quality_refresh import REFERRAL_CONTACT_TYPES, id_region_province
+from autocrm.customers.quality_refresh import (
+    REFERRAL_CONTACT_TYPES,
+    SCORE_FIELDS,
+    apply_scores,
+    facts_from_related,
+    id_region_province,
+)
 from autocrm.quality.address import Address
 from autocrm.quality.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
-
-SCORE_FIELDS = (
-    "accuracy_score", "completeness_score", "accuracy_level", "completeness_level",
-    "quality_issues",
-)  # fmt: skip
-
-
-def set_scores(customer: Customer, result: QualityResult) -> None:
-    customer.accuracy_score = result.accuracy_score
-    customer.completeness_score = result.completeness_score
-    customer.accuracy_level = result.accuracy_level
-    customer.completeness_level = result.completeness_level
-    customer.quality_issues = [issue.as_dict() for issue in result.issues]
 
 
 def new_customer_facts(
@@ -101,31 +94,14 @@ def refresh_scores(customer_ids: Iterable[int], *, now: datetime) -> int:
         .values_list("customer_id", "n")
     )
     for customer in customers:
-        trade = customer.trade_relationship
-        facts = CustomerFacts(
-            kind=customer.kind,
-            name=customer.name,
-            mobile=customer.mobile,
-            mobile_flagged_wrong=customer.mobile_flagged_wrong,
-            address=customer.address,
-            province=customer.province,
-            dealer_province=customer.dealer.province,
-            id_region_province=id_region_province(customer.id_number),
-            is_prospect=trade is not None and trade.standard_code == "potential",
+        facts = facts_from_related(
+            customer,
             vehicles=tuple(vehicles[customer.pk]),
+            interaction_kinds=kinds[customer.pk],
             hobby_count=hobbies.get(customer.pk, 0),
-            activity_level=customer.activity_level,
-            has_follow_up_result=InteractionKind.FOLLOW_UP in kinds[customer.pk],
-            has_event_participation=InteractionKind.EVENT in kinds[customer.pk],
-            has_referral=(
-                customer.referred_by_id is not None
-                or customer.pk in referral_contacts
-                or InteractionKind.REFERRAL in kinds[customer.pk]
-                or customer.pk in referrers
-            ),
-            last_verified_at=customer.last_verified_at,
-            updated_at=customer.updated_at,
+            has_referral_contact=customer.pk in referral_contacts,
+            is_referrer=customer.pk in referrers,
         )
-        set_scores(customer, score(facts, now))
+        apply_scores(customer, score(facts, now))
     Customer.objects.bulk_update(customers, SCORE_FIELDS, batch_size=1000)
     return len(customers)

@@ -29,6 +29,7 @@ from simple_history.utils import bulk_update_with_history
 from autocrm.customers.choices import CustomerKind, MileageSource
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.quality_refresh import apply_scores
 from autocrm.imports import quality
 from autocrm.imports.bulk import build, copy_insert, insert_with_history
 from autocrm.imports.columns import auto_mapping, header_signature
@@ -437,7 +438,7 @@ class _Writer:
                 if customer.address and "province" in values
                 else None,
             )
-            quality.set_scores(customer, quality.score(facts, self.now))
+            apply_scores(customer, quality.score(facts, self.now))
             created.append(customer)
         if created:
             insert_with_history(
