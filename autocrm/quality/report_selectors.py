@@ -4,41 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from autocrm.customers.models import Customer
 from autocrm.quality.channels import CHANNELS, channel_bounds, usability_level
 from autocrm.quality.models import QualitySnapshot
 
 
-def quality_by_department(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
-    """Average scores and the accurate share per department of the responsible employee."""
-    rows = (
-        qs.values("responsible_staff__department")
-        .annotate(
-            n=Count("id"),
-            accuracy=Avg("accuracy_score"),
-            completeness=Avg("completeness_score"),
-            good=Count("id", filter=Q(accuracy_level="good")),
-            poor=Count("id", filter=Q(accuracy_level="poor")),
-        )
-        .order_by("responsible_staff__department")
-    )
-    return [
-        {
-            "department": r["responsible_staff__department"] or "",
-            "n": r["n"],
-            "accuracy": round(r["accuracy"] or 0, 1),
-            "completeness": round(r["completeness"] or 0, 1),
-            "good_share": round(100 * r["good"] / r["n"], 1) if r["n"] else 0.0,
-            "poor": r["poor"],
-        }
-        for r in rows
-    ]
-
-
 def departments_from_staff(by_staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`quality_by_department` computed from `quality_by_staff` rows (no second scan)."""
+    """Average scores, accurate share and poor records per department of the responsible
+    employee, summed from `quality_by_staff` rows (no second scan of the records)."""
     groups: dict[str, dict[str, float]] = {}
     for r in by_staff:
         g = groups.setdefault(r["department"], dict.fromkeys(("n", "a", "c", "good", "poor"), 0))

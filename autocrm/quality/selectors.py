@@ -11,19 +11,6 @@ from autocrm.customers.models import Customer
 LEVELS = ("good", "fair", "poor")
 
 
-def level_distribution(qs: QuerySet[Customer]) -> dict[str, dict[str, int]]:
-    """How many records are good / fair / poor, for accuracy and for completeness."""
-    out: dict[str, dict[str, int]] = {
-        "accuracy": dict.fromkeys(LEVELS, 0),
-        "completeness": dict.fromkeys(LEVELS, 0),
-    }
-    for row in qs.values("accuracy_level").annotate(n=Count("id")).order_by():
-        out["accuracy"][row["accuracy_level"]] = row["n"]
-    for row in qs.values("completeness_level").annotate(n=Count("id")).order_by():
-        out["completeness"][row["completeness_level"]] = row["n"]
-    return out
-
-
 def quality_by_staff(qs: QuerySet[Customer]) -> list[dict[str, Any]]:
     """Per responsible employee (seed 000: responsibility for every record)."""
     rows = (
