@@ -82,3 +82,17 @@ def write_results(name: str, payload: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False))
     return path
+
+
+def prepare_demo_benchmark(parser: Any) -> tuple[Any, float]:
+    """Add --customers/--seed to `parser`, parse, and load the demo database they name.
+
+    Returns the parsed arguments and the load time in seconds (0 when reused).
+    """
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    setup_django(url)
+    ensure_database(url)
+    return args, load_demo(args.customers, args.seed)

@@ -13,35 +13,20 @@ bench/results/customer_search.json. Target: p95 < 100 ms for each.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 from urllib.parse import quote
 
-from bench._setup import (
-    DEFAULT_URL,
-    ensure_database,
-    load_demo,
-    percentiles,
-    setup_django,
-    write_results,
-)
+from bench._setup import percentiles, prepare_demo_benchmark, write_results
 
 TARGET_P95_MS = 100.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=100)
-    args = parser.parse_args()
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    setup_django(url)
-    ensure_database(url)
-    load_seconds = load_demo(args.customers, args.seed)
+    args, load_seconds = prepare_demo_benchmark(parser)
 
     from django.test import Client
     from django_scopes import scope, scopes_disabled

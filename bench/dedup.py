@@ -16,11 +16,10 @@ Targets: dealer runs under 10 minutes in total, F1 at least 0.95. Exits 2 on a m
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 
-from bench._setup import DEFAULT_URL, ensure_database, load_demo, setup_django, write_results
+from bench._setup import prepare_demo_benchmark, write_results
 
 TARGET_SECONDS = 600.0
 TARGET_F1 = 0.95
@@ -63,15 +62,8 @@ def _score(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-hq", action="store_true", help="Skip the cross-dealer run.")
-    args = parser.parse_args()
-
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    setup_django(url)
-    ensure_database(url)
-    load_seconds = load_demo(args.customers, args.seed)
+    args, load_seconds = prepare_demo_benchmark(parser)
 
     from django_scopes import scopes_disabled
 
