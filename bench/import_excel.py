@@ -210,7 +210,7 @@ def main() -> int:
         total_s = time.perf_counter() - started
         created = Customer.objects.filter(dealer=dealer).count()
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
     assert batch.status == ImportStatus.APPLIED, batch.error_message
     # End to end = read, clean, validate, match (the preview) + write (the apply).
     import_s = total_s

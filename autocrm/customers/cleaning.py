@@ -7,6 +7,7 @@ the page (or the API's 400) can show each message at its field.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
@@ -53,18 +54,20 @@ GENDER_SPELLINGS = {
 }  # fmt: skip
 
 
+@functools.cache
+def _max_lengths(model: Any) -> dict[str, int]:
+    return {f.name: f.max_length for f in model._meta.concrete_fields if f.max_length}
+
+
 def _check_lengths(values: dict[str, Any], errors: FieldErrors, model: Any = None) -> None:
     """Refuse values longer than their column (a clear message, never a database error)."""
     from autocrm.customers.models import Customer
 
-    model = model or Customer
+    limits = _max_lengths(model or Customer)
     for name, value in values.items():
         if not isinstance(value, str) or name in errors.errors:
             continue
-        try:
-            max_length = model._meta.get_field(name).max_length
-        except Exception:  # noqa: BLE001 - not a model field (e.g. hobbies)
-            continue
+        max_length = limits.get(name)
         if max_length and len(value) > max_length:
             errors.add(
                 name,

@@ -45,6 +45,15 @@ DERIVED_FIELDS = [
 ]
 
 
+#: Customer foreign keys that most records leave empty (partially indexed).
+SPARSE_FKS = (
+    "trade_relationship", "nature", "product_line", "info_source", "industry",
+    "referred_by", "merged_into",
+)  # fmt: skip
+#: Foreign keys whose copies in the history table are not indexed.
+HISTORY_UNINDEXED = ["dealer", *SPARSE_FKS, "responsible_staff", "created_by"]
+
+
 def _dict_fk(kind: str, verbose: str) -> models.ForeignKey:
     return models.ForeignKey(
         DictionaryEntry,
@@ -52,6 +61,7 @@ def _dict_fk(kind: str, verbose: str) -> models.ForeignKey:
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # a partial index on the rows that have one (Customer.Meta)
         limit_choices_to={"kind": kind},
         verbose_name=verbose,
     )
@@ -60,7 +70,10 @@ def _dict_fk(kind: str, verbose: str) -> models.ForeignKey:
 class Customer(models.Model):
     """One person or organization the dealer does business with."""
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
+    # db_index=False: the composite indexes in Meta all start with the dealer
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
     kind = models.CharField(
         _("customer type"), max_length=16, choices=CustomerKind.choices, default="person"
     )
@@ -122,6 +135,7 @@ class Customer(models.Model):
     former_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     referred_by = models.ForeignKey(
         "self",
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -133,6 +147,7 @@ class Customer(models.Model):
     # --- responsibility (seed 000: every record knows who maintains it) --------------------
     responsible_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -141,6 +156,7 @@ class Customer(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -153,6 +169,7 @@ class Customer(models.Model):
     #: Set when this record was merged into another (the survivor); it is then inactive.
     merged_into = models.ForeignKey(
         "self",
+        db_index=False,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -179,7 +196,13 @@ class Customer(models.Model):
     mobile_flagged_wrong = models.BooleanField(_("mobile found wrong"), default=False)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS, m2m_fields=[hobbies])
+    history = HistoricalRecords(
+        excluded_fields=DERIVED_FIELDS,
+        m2m_fields=[hobbies],
+        # History is read by record (`id`) and date; indexes on its copies of the foreign
+        # keys would only slow down every write.
+        no_db_index=HISTORY_UNINDEXED,
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -213,6 +236,16 @@ class Customer(models.Model):
             models.Index(fields=["dealer", "completeness_level", "-id"], name="cust_compl_level"),
             models.Index(fields=["dealer", "responsible_staff", "-id"], name="cust_staff"),
             models.Index(fields=["dealer", "trade_relationship", "-id"], name="cust_trade"),
+            # Foreign keys most records leave empty: indexed where set (for deletes and
+            # reverse lookups such as "whom did this customer refer"), not for every row.
+            *(
+                models.Index(
+                    fields=[fk],
+                    name=f"cust_{fk}_set",
+                    condition=models.Q(**{f"{fk}__isnull": False}),
+                )
+                for fk in SPARSE_FKS
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,7 +283,9 @@ class Contact(models.Model):
 class Vehicle(models.Model):
     """A vehicle the customer owns (or owned)."""
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
+    dealer = models.ForeignKey(  # vehicle_vin and vehicle_plate start with the dealer
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="vehicles", verbose_name=_("customer")
     )
@@ -269,7 +304,7 @@ class Vehicle(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["dealer"])
 
     class Meta:
         verbose_name = _("vehicle")
@@ -286,7 +321,10 @@ class Vehicle(models.Model):
 class MileageReading(models.Model):
     """One odometer reading; a vehicle's mileage over time."""
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
+    # read by vehicle; the dealer and the recorder are never looked up from here
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.CASCADE, related_name="readings", verbose_name=_("vehicle")
     )
@@ -294,7 +332,7 @@ class MileageReading(models.Model):
     read_on = models.DateField(_("read on"))
     source = models.CharField(_("source"), max_length=16, choices=MileageSource.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
 
     objects = ScopedManager(dealer="dealer")

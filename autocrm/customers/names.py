@@ -15,6 +15,9 @@ SURNAME_READINGS: dict[str, str] = {
 }  # fmt: skip
 
 
+_SURNAMES_LONGEST_FIRST = sorted(SURNAME_READINGS, key=len, reverse=True)
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> tuple[str, str]:
     """Return (full pinyin, initials) in lower case without spaces: 张伟 → ("zhangwei", "zw").
@@ -27,7 +30,7 @@ def name_pinyin(name: str) -> tuple[str, str]:
         return "", ""
     syllables: list[str] = []
     rest = name
-    for surname in sorted(SURNAME_READINGS, key=len, reverse=True):
+    for surname in _SURNAMES_LONGEST_FIRST:
         if name.startswith(surname):
             syllables = SURNAME_READINGS[surname].split()
             rest = name[len(surname) :]

@@ -3,6 +3,8 @@ the record; never by a view)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -100,13 +102,21 @@ def customer_facts(customer: Customer) -> CustomerFacts:
     )
 
 
+def score_values(result: QualityResult) -> dict[str, Any]:
+    """A scoring result as the values of the record's stored quality fields."""
+    return {
+        "accuracy_score": result.accuracy_score,
+        "completeness_score": result.completeness_score,
+        "accuracy_level": result.accuracy_level,
+        "completeness_level": result.completeness_level,
+        "quality_issues": [issue.as_dict() for issue in result.issues],
+    }
+
+
 def apply_scores(customer: Customer, result: QualityResult) -> None:
     """Copy a scoring result onto the record's stored quality fields (not saved)."""
-    customer.accuracy_score = result.accuracy_score
-    customer.completeness_score = result.completeness_score
-    customer.accuracy_level = result.accuracy_level
-    customer.completeness_level = result.completeness_level
-    customer.quality_issues = [issue.as_dict() for issue in result.issues]
+    for name, value in score_values(result).items():
+        setattr(customer, name, value)
 
 
 def customer_quality_refresh(*, customer: Customer) -> Customer:

@@ -104,16 +104,25 @@ class ImportBatch(models.Model):
 
 
 class ImportChange(models.Model):
-    """What one import did to one record, with the values before, so it can be undone."""
+    """What one import did to its records, with the values before, so it can be undone.
+
+    An update is one row per record (`object_id`, `before`, `after`); the records an import
+    created are listed together, one row per model and write batch (`object_ids`), since
+    undoing a creation needs nothing but the id.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
 
-    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    # db_index=False: read by batch only (import_change_batch)
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, db_index=False)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="changes", db_index=False
+    )
     model = models.CharField(max_length=16)  # "customer" | "vehicle"
-    object_id = models.BigIntegerField()
+    object_id = models.BigIntegerField(null=True)  # updated: the record
+    object_ids = models.JSONField(default=list)  # created: the records
     action = models.CharField(max_length=8, choices=Action.choices)
     before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
@@ -124,4 +133,9 @@ class ImportChange(models.Model):
         indexes = [models.Index(fields=["batch", "model"], name="import_change_batch")]
 
     def __str__(self) -> str:
-        return f"{self.batch_id}: {self.action} {self.model} {self.object_id}"
+        target = self.object_id if self.object_id is not None else f"×{len(self.object_ids)}"
+        return f"{self.batch_id}: {self.action} {self.model} {target}"
+
+    def ids(self) -> list[int]:
+        """The records this entry is about."""
+        return list(self.object_ids) if self.object_id is None else [self.object_id]

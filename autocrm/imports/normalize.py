@@ -18,7 +18,6 @@ EMPTY_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "/", "无", "暂无", "n/a", "na", "null", "none", "nil", "#n/a", "空"}
 )
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-_SPACES_RE = re.compile(r"\s+")
 _PHONE_JUNK_RE = re.compile(r"[\s\-.()（）]")
 _EXCEL_EPOCH = date(1899, 12, 30)  # the 1900 date system, including Lotus's 1900-02-29 bug
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
@@ -49,11 +48,9 @@ def text(value: Any) -> str:
         value = value.date().isoformat() if not value.time() else value.isoformat(" ")
     elif not isinstance(value, str):
         value = str(value)
-    if value.isascii():
-        cleaned = _SPACES_RE.sub(" ", value).strip()
-    else:
-        cleaned = unicodedata.normalize("NFKC", value).translate(_ZERO_WIDTH)
-        cleaned = _SPACES_RE.sub(" ", cleaned).strip()
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value).translate(_ZERO_WIDTH)
+    cleaned = " ".join(value.split())
     return "" if cleaned.lower() in EMPTY_MARKERS else cleaned
 
 

@@ -4,53 +4,76 @@ record, gathered for a set of records in a fixed number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
 
-from autocrm.customers.choices import InteractionKind
+from autocrm.customers.choices import CustomerKind, InteractionKind
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
+from autocrm.customers.names import given_name, name_pinyin
 from autocrm.customers.quality_refresh import (
     REFERRAL_CONTACT_TYPES,
     SCORE_FIELDS,
     apply_scores,
     facts_from_related,
     id_region_province,
+    score_values,
 )
 from autocrm.quality.address import Address
 from autocrm.quality.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
 
+ADDRESS_PARTS = ("province", "city", "district", "street", "house_number")
 
-def new_customer_facts(
-    customer: Customer,
+
+def new_customer_derived(
+    values: Mapping[str, Any],
     *,
     dealer_province: str,
     vehicles: Sequence[VehicleFacts],
-    parsed_address: Address | None = None,
-) -> CustomerFacts:
-    """Facts of a customer about to be created by an import (no interactions, contacts …)."""
-    return CustomerFacts(
-        kind=customer.kind,
-        name=customer.name,
-        mobile=customer.mobile,
+    now: datetime,
+) -> dict[str, Any]:
+    """What is stored besides the file's values for a customer an import creates: the name's
+    pinyin, initials and given name, and the quality scores, levels and issues.
+
+    `values` are the new record's field values by attname (as validation returns them; a
+    parsed address comes with its parts). A customer made of one file row gets this from the
+    validation workers; one made of several rows is derived again from the merged values.
+    """
+    name = values.get("name", "")
+    pinyin, initials = name_pinyin(name)
+    address = values.get("address", "")
+    facts = CustomerFacts(
+        kind=values.get("kind", CustomerKind.PERSON),
+        name=name,
+        mobile=values.get("mobile", ""),
         mobile_flagged_wrong=False,
-        address=customer.address,
-        province=customer.province,
+        address=address,
+        province=values.get("province", ""),
         dealer_province=dealer_province,
-        id_region_province=id_region_province(customer.id_number),
+        id_region_province=id_region_province(values.get("id_number", "")),
         is_prospect=False,
         vehicles=tuple(vehicles),
         hobby_count=0,
-        activity_level=customer.activity_level,
+        activity_level=values.get("activity_level", ""),
         has_follow_up_result=False,
         has_event_participation=False,
         has_referral=False,
         last_verified_at=None,
-        updated_at=customer.updated_at,
-        parsed_address=parsed_address,
+        updated_at=now,
+        # validation parsed the address into these parts (they are set together)
+        parsed_address=Address(**{p: values.get(p, "") for p in ADDRESS_PARTS})
+        if address and "province" in values
+        else None,
     )
+    return {
+        "name_pinyin": pinyin,
+        "name_initials": initials,
+        "given_name": given_name(name),
+        **score_values(score(facts, now)),
+    }
 
 
 def score(facts: CustomerFacts, now: datetime) -> QualityResult:

@@ -59,6 +59,8 @@ class ValidRow:
     vehicle: dict[str, Any] | None = None
     errors: list[RowError] = field(default_factory=list)
     entity: str = ""  # the customer this row belongs to (set by matching)
+    #: pinyin and scores of the row's customer as a new record of its own (set for valid rows)
+    derived: dict[str, Any] | None = None
 
 
 class RowValidator:

@@ -29,7 +29,6 @@ from simple_history.utils import bulk_update_with_history
 from autocrm.customers.choices import CustomerKind, MileageSource
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import given_name, name_pinyin
-from autocrm.customers.quality_refresh import apply_scores
 from autocrm.imports import quality
 from autocrm.imports.bulk import build, copy_insert, insert_with_history
 from autocrm.imports.columns import auto_mapping, header_signature
@@ -42,7 +41,6 @@ from autocrm.imports.matching import (
 from autocrm.imports.models import ImportBatch, ImportChange, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
 from autocrm.imports.rows import RowError, RowValidator, ValidRow
-from autocrm.quality.address import Address
 from autocrm.quality.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.policies import can_import_customers
@@ -52,7 +50,6 @@ log = logging.getLogger(__name__)
 #: Errors kept on the batch for the preview page (the rejected-rows file has them all).
 MAX_STORED_ERRORS = 1000
 WRITE_BATCH = 5000
-ADDRESS_PARTS = ("province", "city", "district", "street", "house_number")
 #: Files with at least this many rows are validated in worker processes.
 PARALLEL_MIN_ROWS = 20_000
 PARALLEL_WORKERS = 4
@@ -88,24 +85,48 @@ def staff_names(dealer_id: int) -> dict[str, int]:
     return names
 
 
-def _validate_range(validator: RowValidator, sheet: Sheet, start: int, stop: int) -> list[ValidRow]:
+@dataclass(frozen=True)
+class _Work:
+    """What validating a range of rows needs (inherited by forked workers, not pickled)."""
+
+    validator: RowValidator
+    sheet: Sheet
+    dealer_province: str
+    now: datetime
+
+
+def _validate_range(work: _Work, start: int, stop: int) -> list[ValidRow]:
+    """Validate rows; a valid row also gets what its customer would store if it were a new
+    record of its own (pinyin, scores), so the writer does not compute it one row at a time."""
     rows = []
+    sheet, validator = work.sheet, work.validator
     for index in range(start, stop):
         cells = sheet.rows[index]
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
-        rows.append(validator.validate(sheet.row_number(index), cells))
+        row = validator.validate(sheet.row_number(index), cells)
+        if not row.errors:
+            vin = row.vehicle.get("vin") if row.vehicle else None
+            row.derived = quality.new_customer_derived(
+                row.customer,
+                dealer_province=work.dealer_province,
+                vehicles=[VehicleFacts(vin, row.vehicle.get("purchase_date"), False)]
+                if vin
+                else [],
+                now=work.now,
+            )
+        rows.append(row)
     return rows
 
 
 #: What forked validation workers read (set just before the pool forks, so the rows are
 #: inherited by the children instead of being pickled to them).
-_WORK: tuple[RowValidator, Sheet] | None = None
+_WORK: _Work | None = None
 
 
 def _validate_chunk(bounds: tuple[int, int]) -> list[ValidRow]:
     assert _WORK is not None
-    return _validate_range(*_WORK, *bounds)
+    return _validate_range(_WORK, *bounds)
 
 
 def _workers() -> int:
@@ -117,23 +138,23 @@ def _workers() -> int:
     return min(PARALLEL_WORKERS, os.cpu_count() or 1)
 
 
-def validate_rows(validator: RowValidator, sheet: Sheet) -> list[ValidRow]:
+def validate_rows(work: _Work) -> list[ValidRow]:
     """Validate every non-empty row, in file order.
 
     Validation is pure Python work without database access, so a large file is split into
     chunks validated by forked worker processes (one per core); the results are the same as
     validating row by row in this process."""
     global _WORK
-    total = len(sheet.rows)
+    total = len(work.sheet.rows)
     workers = _workers()
     if total < max(PARALLEL_MIN_ROWS, 2 * PARALLEL_WARM_UP) or workers < 2:
-        return _validate_range(validator, sheet, 0, total)
+        return _validate_range(work, 0, total)
     # The first rows here: loads the lazily built lookup tables (regions, phone metadata)
     # once, before the fork, instead of once in every worker.
-    first = _validate_range(validator, sheet, 0, PARALLEL_WARM_UP)
+    first = _validate_range(work, 0, PARALLEL_WARM_UP)
     step = max(1, min(PARALLEL_CHUNK, -(-(total - PARALLEL_WARM_UP) // workers)))
     bounds = [(start, min(start + step, total)) for start in range(PARALLEL_WARM_UP, total, step)]
-    _WORK = (validator, sheet)
+    _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = pool.map(_validate_chunk, bounds, chunksize=1)
@@ -153,7 +174,8 @@ def analyse(
         staff_by_name=staff_names(dealer_id),
         today=today or timezone.localdate(),
     )
-    rows = validate_rows(validator, sheet)
+    province = Dealer.objects.filter(pk=dealer_id).values_list("province", flat=True).first()
+    rows = validate_rows(_Work(validator, sheet, province or "", timezone.now()))
     plan = plan_rows(rows, Matcher(dealer_id))
     errors = [e for r in rows for e in r.errors]
     return Analysis(sheet=sheet, mapping=mapping, rows=rows, plan=plan, errors=errors)
@@ -386,9 +408,12 @@ class _Writer:
             self.vehicles_of.setdefault(planned.owner, []).append((vin, planned))
         # rows per customer entity (for progress and failure messages)
         self.rows_of: dict[str, list[int]] = {key: [] for key in self.plan.customers}
+        self.derived_of: dict[int, dict[str, Any]] = {}
         for row in analysis.rows:
             if row.number in self.plan.statuses and not row.errors:
                 self.rows_of[row.entity].append(row.number)
+                if row.derived is not None:
+                    self.derived_of[row.number] = row.derived
 
     def groups(self, size: int) -> list[list[str]]:
         keys = [k for k, p in self.plan.customers.items() if self._has_work(k, p)]
@@ -422,31 +447,27 @@ class _Writer:
                 "responsible_staff_id": self.actor.pk,
                 **planned.values,
             }
-            customer = build(Customer, values)
-            customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-            customer.given_name = given_name(customer.name)
-            vehicles = [
-                VehicleFacts(vin, v.values.get("purchase_date"), False)
-                for vin, v in self.vehicles_of.get(key, [])
-            ]
-            facts = quality.new_customer_facts(
-                customer,
-                dealer_province=self.dealer.province,
-                vehicles=vehicles,
-                # validation parsed the address into these parts (they are set together)
-                parsed_address=Address(**{p: values.get(p, "") for p in ADDRESS_PARTS})
-                if customer.address and "province" in values
-                else None,
-            )
-            apply_scores(customer, quality.score(facts, self.now))
-            created.append(customer)
+            rows = self.rows_of[key]
+            derived = self.derived_of.get(rows[0]) if len(rows) == 1 else None
+            if derived is None:  # several rows make this customer: derive from them all
+                derived = quality.new_customer_derived(
+                    values,
+                    dealer_province=self.dealer.province,
+                    vehicles=[
+                        VehicleFacts(vin, v.values.get("purchase_date"), False)
+                        for vin, v in self.vehicles_of.get(key, [])
+                    ],
+                    now=self.now,
+                )
+            values.update(derived)
+            created.append(build(Customer, values))
         if created:
             insert_with_history(
                 Customer, created, user=self.actor, reason=self.reason, date=self.now
             )
             for key, customer in zip(new_keys, created, strict=True):
                 self.customer_ids[key] = customer.pk
-                changes.append(self._change("customer", customer.pk, "created", {}, customer))
+            changes.append(self._created("customer", [c.pk for c in created]))
         # 2. changed customers
         if upd_keys:
             by_id = Customer.objects.in_bulk([self.plan.customers[k].existing_id for k in upd_keys])
@@ -516,7 +537,7 @@ class _Writer:
                 if v.mileage_km is not None
             ]
             copy_insert(MileageReading, readings, set_pks=False)
-            changes.extend(self._change("vehicle", v.pk, "created", {}, v) for v in new_vehicles)
+            changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
         if upd_vehicles:
             by_id = Vehicle.objects.in_bulk([p.existing_id for _v, p in upd_vehicles])
             objs = []
@@ -547,6 +568,19 @@ class _Writer:
         quality.refresh_scores(rescore, now=self.now)
         copy_insert(ImportChange, changes, set_pks=False)
 
+    def _created(self, model: str, pks: list[int]) -> ImportChange:
+        return build(
+            ImportChange,
+            {
+                "dealer_id": self.dealer.pk,
+                "batch_id": self.batch.pk,
+                "model": model,
+                "object_id": None,
+                "object_ids": pks,
+                "action": "created",
+            },
+        )
+
     def _change(
         self,
         model: str,
@@ -556,7 +590,6 @@ class _Writer:
         obj: Any,
         planned: Planned | None = None,
     ) -> ImportChange:
-        # A created record needs no after-values: any later history row is a later change.
         names = planned.changed if planned is not None else ()
         after = {name: getattr(obj, name) for name in names}
         if model == "customer" and action == "updated":
@@ -578,6 +611,24 @@ class _Writer:
 # --- undo -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One record an import created or changed (an `ImportChange` lists several creations)."""
+
+    model: str
+    object_id: int
+    action: str
+    before: dict[str, Any]
+
+
+def _entries(batch: ImportBatch) -> list[_Entry]:
+    return [
+        _Entry(change.model, pk, change.action, change.before)
+        for change in ImportChange.objects.filter(batch=batch).order_by("id")
+        for pk in change.ids()
+    ]
+
+
 @dataclass
 class UndoConflict:
     model: str
@@ -588,7 +639,7 @@ class UndoConflict:
 
 def _conflicts(batch: ImportBatch) -> list[UndoConflict]:
     conflicts: list[UndoConflict] = []
-    changes = list(ImportChange.objects.filter(batch=batch))
+    changes = _entries(batch)
     created_vehicles = {
         c.object_id for c in changes if c.model == "vehicle" and c.action == "created"
     }
@@ -655,7 +706,7 @@ def _rollback(batch: ImportBatch) -> None:
 
 
 def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str, int]:
-    changes = list(ImportChange.objects.filter(batch=batch))
+    changes = _entries(batch)
     result = {"deleted": 0, "restored": 0}
     for model_name, model in (("vehicle", Vehicle), ("customer", Customer)):
         mine = [c for c in changes if c.model == model_name]

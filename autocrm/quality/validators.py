@@ -17,11 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email as django_validate_email
 from django.utils.translation import gettext_lazy as _
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumberType, phonenumberutil
 from stdnum import numdb
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
@@ -62,8 +61,10 @@ def clean_text(value: str | None) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value)).translate(_ZERO_WIDTH)
-    return _WHITESPACE_RUN.sub(" ", text).strip()
+    text = str(value)
+    if not text.isascii():  # NFKC and zero-width characters only concern non-ASCII text
+        text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
+    return " ".join(text.split())  # str.split's whitespace is the \s of a str pattern
 
 
 # ---------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def clean_text(value: str | None) -> str:
 # ---------------------------------------------------------------------------
 
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def _strip_country_code(digits: str) -> tuple[str, bool]:
@@ -106,20 +107,29 @@ def normalize_mobile(value: str) -> str:
         digits = digits[2:]
     if not _MOBILE_RE.match(digits):
         raise error
+    if not _has_type(digits, _MOBILE_TYPES):
+        raise error
+    return "+86" + digits
+
+
+_MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+_FIXED_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+
+
+def _has_type(national: str, types: frozenset[int]) -> bool:
+    """Whether libphonenumber deems `national` (a CN number as dialled inside China, trunk
+    prefix 0 included for landlines) a valid number of one of `types`.
+
+    The same verdict as `parse(national, "CN")` followed by `is_valid_number` and
+    `number_type`, without the parsing: the input is already bare digits, so the CN
+    metadata's number-type patterns are asked directly (ten times faster, which an import of
+    100,000 rows notices). Any libphonenumber failure counts as "not valid".
+    """
     try:
-        number = phonenumbers.parse(digits, "CN")
-        if not phonenumbers.is_valid_number(number):
-            raise error
-        if phonenumbers.number_type(number) not in (
-            PhoneNumberType.MOBILE,
-            PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        ):
-            raise error
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except ValidationError:
-        raise
-    except Exception:  # any phonenumbers failure means "not a valid mobile"
-        raise error from None
+        metadata = PhoneMetadata.metadata_for_region("CN")
+        return phonenumberutil._number_type_helper(national.removeprefix("0"), metadata) in types
+    except Exception:  # noqa: BLE001 - any phonenumbers failure means "not valid"
+        return False
 
 
 _EXTENSION_WORD_RE = re.compile(
@@ -158,22 +168,9 @@ def normalize_landline(value: str) -> str:
     national, had_code = _strip_country_code(digits)
     if had_code:
         national = "0" + national.removeprefix("0")
-    if not re.fullmatch(r"0[1-9]\d{8,10}", national):
+    if not re.fullmatch(r"0[1-9][0-9]{8,10}", national) or not _has_type(national, _FIXED_TYPES):
         raise error
-    try:
-        number = phonenumbers.parse(national, "CN")
-        if not phonenumbers.is_valid_number(number):
-            raise error
-        if phonenumbers.number_type(number) not in (
-            PhoneNumberType.FIXED_LINE,
-            PhoneNumberType.FIXED_LINE_OR_MOBILE,
-        ):
-            raise error
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except ValidationError:
-        raise
-    except Exception:  # any phonenumbers failure means "not a valid landline"
-        raise error from None
+    e164 = "+86" + national[1:]  # the trunk prefix 0 gives way to the country code
     return f"{e164};ext={extension}" if extension else e164
 
 

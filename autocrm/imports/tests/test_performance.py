@@ -7,7 +7,7 @@ import os
 import random
 import threading
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from autocrm.imports import services
 from autocrm.imports.columns import auto_mapping
@@ -40,8 +40,9 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
     mapping = auto_mapping(sheet.headers, sheet.rows)
     with translation.override("en"):
         validator = RowValidator(sheet.headers, mapping, staff_by_name={}, today=dt.date.today())
+        work = services._Work(validator, sheet, "广东省", timezone.now())
         monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 10_000)
-        sequential = services.validate_rows(validator, sheet)
+        sequential = services.validate_rows(work)
         monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
         monkeypatch.setattr(services, "PARALLEL_CHUNK", 7)
         monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
@@ -53,12 +54,13 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
             return real(*args)
 
         monkeypatch.setattr(services, "_validate_range", spy)
-        parallel = services.validate_rows(validator, sheet)
+        parallel = services.validate_rows(work)
     assert len(here) == 1  # here only the warm-up rows; the chunks ran in worker processes
     assert [r.number for r in parallel] == [r.number for r in sequential]
     assert parallel == sequential
     assert any(r.errors for r in parallel) and any(not r.errors for r in parallel)
     assert len(sequential) == 60
+    assert all((r.derived is None) == bool(r.errors) for r in parallel)
 
 
 def test_no_fork_while_other_threads_run(monkeypatch) -> None:

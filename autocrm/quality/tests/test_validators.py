@@ -145,7 +145,7 @@ def test_normalize_mobile_turns_phonenumbers_exceptions_into_validation_error(mo
             phonenumbers.NumberParseException.NOT_A_NUMBER, "boom"
         )
 
-    monkeypatch.setattr(validators.phonenumbers, "parse", boom)
+    monkeypatch.setattr(validators.PhoneMetadata, "metadata_for_region", boom)
     assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
 
 
@@ -153,7 +153,7 @@ def test_normalize_mobile_turns_unexpected_errors_into_validation_error(monkeypa
     def boom(*args, **kwargs):
         raise IndexError("metadata bug")
 
-    monkeypatch.setattr(validators.phonenumbers, "number_type", boom)
+    monkeypatch.setattr(validators.phonenumberutil, "_number_type_helper", boom)
     assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
 
 
@@ -741,3 +741,28 @@ def test_error_messages_render_in_english():
         assert excinfo.value.messages == [
             "Enter a valid mainland China mobile number (11 digits starting with 1)."
         ]
+
+
+def _libphonenumber_says(national: str, types: frozenset[int]) -> bool:
+    """The slow reference: parse, is_valid_number, number_type."""
+    try:
+        number = phonenumbers.parse(national, "CN")
+        return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in types
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@hypothesis_settings(max_examples=3000, database=None, deadline=None)
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_mobile_fast_path_agrees_with_libphonenumber(national):
+    assert validators._has_type(national, validators._MOBILE_TYPES) == _libphonenumber_says(
+        national, validators._MOBILE_TYPES
+    )
+
+
+@hypothesis_settings(max_examples=3000, database=None, deadline=None)
+@given(st.from_regex(r"0[1-9][0-9]{8,10}", fullmatch=True))
+def test_landline_fast_path_agrees_with_libphonenumber(national):
+    assert validators._has_type(national, validators._FIXED_TYPES) == _libphonenumber_says(
+        national, validators._FIXED_TYPES
+    )
