@@ -44,6 +44,22 @@ TARGETS: tuple[Target, ...] = (
         "电话 固定电话 固话 座机 家庭电话 办公电话 "
         "landline tel telephone",
     ),
+    # Import-only: joined in front of the address (rows.py), never stored on their own.
+    _t(
+        "province",
+        _("Province"),
+        "省份 省 所在省 所在省份 province",
+    ),
+    _t(
+        "city",
+        _("City"),
+        "城市 市 所在城市 地市 所在地市 city",
+    ),
+    _t(
+        "district",
+        _("District"),
+        "区县 区 县区 所在区 所在区县 县 district county",
+    ),
     _t(
         "address",
         _("Address"),
@@ -55,6 +71,18 @@ TARGETS: tuple[Target, ...] = (
         _("ID number"),
         "身份证 身份证号 身份证号码 证件号码 证件号 "
         "idnumber idcard idno",
+    ),
+    _t(
+        "kind",
+        _("Customer type"),
+        "客户类型 客户性质 个人/单位 单位/个人 客户类别 客户种类 customertype "
+        "kind",
+    ),
+    _t(
+        "uscc",
+        _("Unified social credit code"),
+        "统一社会信用代码 社会信用代码 信用代码 组织机构代码 纳税人识别号 "
+        "纳税识别号 税号 uscc creditcode",
     ),
     _t(
         "gender",
@@ -100,7 +128,7 @@ TARGETS: tuple[Target, ...] = (
         "vin",
         _("VIN"),
         "车架号 vin vin码 底盘号 车辆识别代号 "
-        "车辆识别码",
+        "车辆识别码 车辆识别号 车架号码 vin号",
         "vehicle",
     ),
     _t(
@@ -153,6 +181,8 @@ TARGETS: tuple[Target, ...] = (
 )  # fmt: skip
 TARGETS_BY_KEY = {t.key: t for t in TARGETS}
 CUSTOMER_KEYS = tuple(t.key for t in TARGETS if t.entity == "customer")
+#: Customer targets that only complete the address column (not stored as typed).
+ADDRESS_PART_KEYS = ("province", "city", "district")
 VEHICLE_KEYS = tuple(t.key for t in TARGETS if t.entity == "vehicle")
 
 _NOISE_RE = re.compile(r"[\s_*:：()（）\[\]【】/\-·.。#]|必填|选填")
@@ -182,6 +212,8 @@ _CONTAINED = sorted(
 )
 #: Words that make a header about something else than the customer's own value.
 _NOT_THE_CUSTOMER = ("联系人", "紧急", "介绍人", "推荐人", "配偶", "家属", "保险")
+#: Words that make a vehicle header about a prospect's wish (意向车型), not a car they own.
+_NOT_OWNED = ("意向", "拟购", "关注", "计划购", "预购", "欲购", "想购", "竞品", "对比")
 
 
 def match_header(text: str) -> str | None:
@@ -189,11 +221,18 @@ def match_header(text: str) -> str | None:
 
     An exact alias wins; otherwise a Chinese alias contained in the header (客户手机号码,
     车辆VIN码, 购车时间 → 购车…), unless the header is about a contact person (联系人电话).
+    Vehicle headers about a wish (意向车型, 拟购品牌) are not the customer's vehicle.
     """
     normal = normalize_header(text)
     key = _ALIASES.get(normal)
-    if key or not normal or len(normal) > 12:
-        return key
+    if not key and normal and len(normal) <= 12:
+        key = _contained(normal)
+    if key in VEHICLE_KEYS and any(word in normal for word in _NOT_OWNED):
+        return None  # 意向车型, 拟购品牌: what a prospect wants, not an owned car
+    return key
+
+
+def _contained(normal: str) -> str | None:
     if any(word in normal for word in _NOT_THE_CUSTOMER):
         return None
     found = [(len(a), normal.endswith(a), target) for a, target in _CONTAINED if a in normal]

@@ -22,6 +22,8 @@ from autocrm.quality.validators import is_suspicious_mobile
 
 #: Customer fields an import compares; each may bring derived fields along.
 CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
+    "kind": (),
+    "uscc": (),
     "name": (),
     "mobile": ("mobile_raw", "mobile_last4"),
     "landline": (),

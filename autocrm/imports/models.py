@@ -78,6 +78,8 @@ class ImportBatch(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # first errors, for the preview
+    #: first non-blocking notes (e.g. vehicle columns dropped for want of a VIN)
+    notes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     #: The history date of every record this import wrote; a later history row is a later change.
     written_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,8 +21,13 @@ EMPTY_MARKERS = frozenset(
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _PHONE_JUNK_RE = re.compile(r"[\s\-.()（）]")
 _EXCEL_EPOCH = date(1899, 12, 30)  # the 1900 date system, including Lotus's 1900-02-29 bug
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[ T].*)?$")
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+#: Day and month first, year last: 30/11/2022 (D/M/Y) or 11/30/2022 (M/D/Y), with a time tail.
+_YEAR_LAST_RE = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?:[ T].*)?$")
+#: A year and month without a day: 2023-01, 2023.1, 2023年1月, 202301.
+_YEAR_MONTH_RE = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))$")
+DMY, MDY = "dmy", "mdy"
 _FLOAT_TAIL_RE = re.compile(r"^\+?\d+\.0+$")
 _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.\d+)?$")
 
@@ -80,9 +86,67 @@ def gender(value: Any) -> str:
     return {"先生": "男", "女士": "女", "小姐": "女"}.get(cleaned, cleaned)
 
 
-def a_date(value: Any) -> date | None:
+def _year_last_parts(cleaned: str) -> tuple[int, int, int] | None:
+    match = _YEAR_LAST_RE.match(cleaned)
+    return (int(match[1]), int(match[3]), int(match[4])) if match else None
+
+
+def date_order(values: Iterable[Any]) -> str | None:
+    """The order of day and month in a column of dates written with the year last.
+
+    "dmy" when some value's first part is above 12 (30/11/2022), "mdy" when some value's
+    second part is (11/30/2022); None when the values disagree or none tells (05/11/2022).
+    Values that are not text (date cells, Excel serials) say nothing.
+    """
+    found: set[str] = set()
+    for value in values:
+        if not isinstance(value, str) or not value:
+            continue
+        parts = _year_last_parts(text(value))
+        if parts is None:
+            continue
+        first, second, _year = parts
+        if first > 12 and second <= 12:
+            found.add(DMY)
+        elif second > 12 and first <= 12:
+            found.add(MDY)
+        if len(found) > 1:
+            return None
+    return found.pop() if found else None
+
+
+def _year_last_date(first: int, second: int, year: int, order: str | None) -> date:
+    if first > 12 or second > 12 or first == second:
+        day, month = (first, second) if first > 12 or first == second else (second, first)
+    elif order == DMY:
+        day, month = first, second
+    elif order == MDY:
+        day, month = second, first
+    else:
+        raise CellError(
+            _("Day and month cannot be told apart in this date; write it as 2023-01-05.")
+        )
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise CellError(_("Not a real date.")) from None
+
+
+def _missing_day(year: int, month: int | None = None) -> CellError | None:
+    """The error for a year (and month) without a day, or None when the value is not one."""
+    if not 1900 <= year <= 2099 or (month is not None and not 1 <= month <= 12):
+        return None
+    return CellError(_("The day is missing; write the full date, e.g. 2023-01-05."))
+
+
+def a_date(value: Any, order: str | None = None) -> date | None:
     """Excel serials (1900 system), date cells and the common spellings: 2023-1-5,
-    2023/01/05, 2023.1.5, 2023年1月5日, 20230105."""
+    2023/01/05, 2023.1.5, 2023年1月5日, 20230105, with or without a time (2023/01/05 10:30).
+
+    With the year last, 30/11/2022 is read as D/M/Y and 11/30/2022 as M/D/Y; for values
+    where both readings are possible (05/11/2022) `order` ("dmy" or "mdy", see `date_order`)
+    decides, and without it the value is refused. A year or a year and month without a day
+    (1990, 2023-01, 2023年1月) is refused with its own message."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -90,6 +154,11 @@ def a_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer():
+            if error := _missing_day(int(value)):
+                raise error
+            if 190001 <= value <= 209912 or 19000101 <= value <= 20991231:
+                return a_date(str(int(value)))  # 20230105 or 202301 stored as a number
         return _serial(float(value))
     cleaned = text(value)
     if not cleaned:
@@ -100,6 +169,14 @@ def a_date(value: Any) -> date | None:
             return date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             raise CellError(_("Not a real date.")) from None
+    parts = _year_last_parts(cleaned)
+    if parts is not None:
+        return _year_last_date(*parts, order)
+    match = _YEAR_MONTH_RE.match(cleaned)
+    if match and (error := _missing_day(int(match[1]), int(match[2] or match[3]))):
+        raise error
+    if cleaned.isdigit() and (error := _missing_day(int(cleaned))):
+        raise error
     if _SERIAL_RE.match(cleaned):
         return _serial(float(cleaned))
     raise CellError(_("Not a date; write it as 2023-01-05."))
@@ -153,11 +230,39 @@ def money(value: Any) -> Decimal | None:
     return amount
 
 
+#: What a 客户类型 column says: a person or an organization (a trailing 客户/用户 is ignored).
+KIND_SPELLINGS = {
+    **dict.fromkeys(
+        ("个人", "私人", "自然人", "私户", "person", "individual", "private"), "person"
+    ),
+    **dict.fromkeys(
+        ("单位", "企业", "公司", "集团", "机关", "政府", "团体", "公户", "机构", "组织",
+         "organization", "organisation", "company", "corporate", "enterprise", "org"),
+        "organization",
+    ),
+}  # fmt: skip
+
+
+def customer_kind(value: Any) -> str:
+    """ "个人" → "person", "单位客户" → "organization"; "" when empty; anything else refused."""
+    cleaned = text(value).lower().replace(" ", "")
+    if not cleaned:
+        return ""
+    kind = KIND_SPELLINGS.get(cleaned)
+    if kind is None and len(cleaned) > 2:
+        kind = KIND_SPELLINGS.get(cleaned.removesuffix("客户").removesuffix("用户"))
+    if kind is None:
+        raise CellError(_("Enter 个人 (person) or 单位 (organization)."))
+    return kind
+
+
 #: Which cleaner each target field uses.
 CLEANERS = {
     "mobile": phone,
     "landline": phone,
     "id_number": compact_upper,
+    "uscc": compact_upper,
+    "kind": customer_kind,
     "vin": compact_upper,
     "plate_number": plate,
     "gender": gender,
@@ -169,5 +274,12 @@ CLEANERS = {
 }
 
 
-def clean_cell(key: str, value: Any) -> Any:
+DATE_KEYS = frozenset(key for key, cleaner in CLEANERS.items() if cleaner is a_date)
+
+
+def clean_cell(key: str, value: Any, *, order: str | None = None) -> Any:
+    """The cleaned value of one cell; for a date column, `order` ("dmy"/"mdy", from
+    `date_order`) reads dates such as 05/11/2022 (see `a_date`)."""
+    if order and key in DATE_KEYS:
+        return a_date(value, order)
     return CLEANERS.get(key, text)(value)

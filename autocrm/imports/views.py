@@ -28,6 +28,8 @@ from autocrm.tenancy.policies import can_import_customers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
+#: Notes (rows imported with a remark, e.g. vehicle columns without VIN) shown on the preview.
+MAX_SHOWN_NOTES = 200
 
 
 def importer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -104,6 +106,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "choices": target_choices(),
         "errors": errors,
         "errors_capped": batch.count_rejected and len(batch.errors) >= services.MAX_STORED_ERRORS,
+        # RowError objects or their as_dict() form, when the batch keeps them
+        "notes": list(getattr(batch, "notes", None) or [])[:MAX_SHOWN_NOTES],
         "nav_active": "imports",
     }
     return render(request, "imports/preview.html", context)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import xlsxwriter
+import xlwt
 
 
 def xlsx(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
@@ -32,6 +33,31 @@ def xlsx(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
             else:
                 sheet.write_string(r + offset, c, str(value))
     book.close()
+    return buffer.getvalue()
+
+
+def xls(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
+    """A genuine BIFF8 .xls (Excel 97-2003), laid out like `xlsx`."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("客户")
+    offset = 0
+    if title:
+        sheet.write_merge(0, 0, 0, max(len(rows[0]) - 1, 1), title)
+        sheet.write(1, 0, "导出时间：2024-03-01")
+        offset = 3
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if hasattr(value, "year"):
+                sheet.write(r + offset, c, value, date_style)
+            elif isinstance(value, (int, float)):
+                sheet.write(r + offset, c, value)
+            else:
+                sheet.write(r + offset, c, str(value))
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 
