@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import xlsxwriter
 import xlwt
+
+
+def _cells(rows: Sequence[Sequence[Any]], offset: int) -> Iterator[tuple[int, int, Any]]:
+    """(sheet row, column, value) of every non-empty cell, the rows starting at `offset`."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                yield r + offset, c, value
 
 
 def xlsx(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
@@ -22,16 +30,13 @@ def xlsx(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
         sheet.write_string(1, 0, "导出时间：2024-03-01")
         offset = 3
     date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if hasattr(value, "year"):
-                sheet.write_datetime(r + offset, c, value, date_fmt)
-            elif isinstance(value, (int, float)):
-                sheet.write_number(r + offset, c, value)
-            else:
-                sheet.write_string(r + offset, c, str(value))
+    for r, c, value in _cells(rows, offset):
+        if hasattr(value, "year"):
+            sheet.write_datetime(r, c, value, date_fmt)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(r, c, value)
+        else:
+            sheet.write_string(r, c, str(value))
     book.close()
     return buffer.getvalue()
 
@@ -46,16 +51,11 @@ def xls(rows: Sequence[Sequence[Any]], *, title: str | None = None) -> bytes:
         sheet.write(1, 0, "导出时间：2024-03-01")
         offset = 3
     date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if hasattr(value, "year"):
-                sheet.write(r + offset, c, value, date_style)
-            elif isinstance(value, (int, float)):
-                sheet.write(r + offset, c, value)
-            else:
-                sheet.write(r + offset, c, str(value))
+    for r, c, value in _cells(rows, offset):
+        if hasattr(value, "year"):
+            sheet.write(r, c, value, date_style)
+        else:
+            sheet.write(r, c, value if isinstance(value, (int, float)) else str(value))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
