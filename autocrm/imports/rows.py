@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from autocrm.customers.choices import CustomerKind
 from autocrm.customers.cleaning import clean_customer_fields, clean_vehicle_fields
+from autocrm.customers.quality_refresh import PROVINCE_CODES
 from autocrm.imports.columns import (
     ADDRESS_PART_KEYS,
     CUSTOMER_KEYS,
@@ -59,12 +60,9 @@ def is_organization_name(name: str) -> bool:
     return len(name) >= 4 and name.endswith(ORGANIZATION_NAME_ENDINGS)
 
 
-#: The first two digits of resident identity cards (province-level region codes).
-_ID_PROVINCE_CODES = frozenset(
-    str(code)
-    for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44,
-                 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83)
-)  # fmt: skip
+#: The first two digits of resident identity cards: the mainland's province-level regions,
+#: and Taiwan, Hong Kong and Macau (residence permits).
+_ID_PROVINCE_CODES = frozenset(PROVINCE_CODES) | {"71", "81", "82", "83"}
 _RESIDENT_ID_SHAPE_RE = re.compile(r"^\d{17}[\dX]$")
 
 
@@ -224,8 +222,6 @@ class RowValidator:
     (field key → "dmy"/"mdy", see `date_orders_for`); without it, dates such as 05/11/2022
     are refused as ambiguous.
     """
-
-    date_orders_for = staticmethod(date_orders_for)
 
     def __init__(
         self,

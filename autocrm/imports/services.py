@@ -198,7 +198,7 @@ def analyse(
     rows = validate_rows(_Work(validator, sheet, province or "", timezone.now()))
     plan = plan_rows(rows, Matcher(dealer_id))
     errors = [e for r in rows for e in r.errors]
-    notes = [n for r in rows if not r.errors for n in getattr(r, "notes", ())]
+    notes = [n for r in rows if not r.errors for n in r.notes]
     return Analysis(sheet=sheet, mapping=mapping, rows=rows, plan=plan, errors=errors, notes=notes)
 
 
@@ -526,9 +526,7 @@ class _Writer:
                     fields |= {"name_pinyin", "name_initials", "given_name"}
                 customer.updated_at = self.now
                 objs.append(customer)
-                changes.append(
-                    self._change("customer", customer.pk, "updated", before, customer, planned)
-                )
+                changes.append(self._updated("customer", customer, before, planned))
             bulk_update_with_history(
                 objs,
                 Customer,
@@ -589,9 +587,7 @@ class _Writer:
                     setattr(vehicle, name, planned.values[name])
                 fields |= planned.changed
                 objs.append(vehicle)
-                changes.append(
-                    self._change("vehicle", vehicle.pk, "updated", before, vehicle, planned)
-                )
+                changes.append(self._updated("vehicle", vehicle, before, planned))
             bulk_update_with_history(
                 objs,
                 Vehicle,
@@ -621,18 +617,11 @@ class _Writer:
             },
         )
 
-    def _change(
-        self,
-        model: str,
-        pk: int,
-        action: str,
-        before: dict[str, Any],
-        obj: Any,
-        planned: Planned | None = None,
+    def _updated(
+        self, model: str, obj: Any, before: dict[str, Any], planned: Planned
     ) -> ImportChange:
-        names = planned.changed if planned is not None else ()
-        after = {name: getattr(obj, name) for name in names}
-        if model == "customer" and action == "updated":
+        after = {name: getattr(obj, name) for name in planned.changed}
+        if model == "customer":
             after["updated_at"] = obj.updated_at
         return build(
             ImportChange,
@@ -640,8 +629,8 @@ class _Writer:
                 "dealer_id": self.dealer.pk,
                 "batch_id": self.batch.pk,
                 "model": model,
-                "object_id": pk,
-                "action": action,
+                "object_id": obj.pk,
+                "action": "updated",
                 "before": _jsonable(before),
                 "after": _jsonable(after),
             },
