@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Reverse
 
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.search import SearchTerm, classify_search
@@ -25,6 +26,14 @@ class CustomerPage:
     term: SearchTerm | None
 
 
+def _vins_ending(tail: str) -> QuerySet[Vehicle]:
+    """Vehicles whose VIN ends with `tail`, as `reverse(vin) LIKE 'liat%'`: a prefix search on
+    the reversed VIN, which PostgreSQL answers from the `vehicle_vin_reversed` b-tree."""
+    return Vehicle.objects.annotate(vin_reversed=Reverse("vin")).filter(
+        vin_reversed__startswith=tail[::-1]
+    )
+
+
 def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
     if term.kind == "mobile_last4":
         return qs.filter(mobile_last4=term.value)
@@ -35,17 +44,16 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
     if term.kind == "vin":
         return qs.filter(id__in=Vehicle.objects.filter(vin=term.value).values("customer_id"))
     if term.kind == "vin_fragment":
-        return qs.filter(
-            id__in=Vehicle.objects.filter(vin__endswith=term.value).values("customer_id")
-        )
+        return qs.filter(id__in=_vins_ending(term.value).values("customer_id"))
     if term.kind == "digits":
-        vins = Vehicle.objects.filter(vin__endswith=term.value).values("customer_id")
+        vins = _vins_ending(term.value).values("customer_id")
         return qs.filter(Q(mobile__contains=term.value) | Q(id__in=vins))
     if term.kind == "plate_or_vin":
-        vehicles = Vehicle.objects.filter(
-            Q(plate_number__contains=term.value) | Q(vin__endswith=term.value)
+        plates = Vehicle.objects.filter(plate_number__contains=term.value)
+        return qs.filter(
+            Q(id__in=plates.values("customer_id"))
+            | Q(id__in=_vins_ending(term.value).values("customer_id"))
         )
-        return qs.filter(id__in=vehicles.values("customer_id"))
     if term.kind == "plate":
         vehicles = Vehicle.objects.filter(plate_number__contains=term.value)
         return qs.filter(id__in=vehicles.values("customer_id"))

@@ -121,6 +121,10 @@ class Matcher:
         self.customer_by_id_number: dict[str, int] = {}
         self.customer_by_mobile: dict[str, int] = {}
         self.customers: dict[int, dict[str, Any]] = {}
+        #: Records an import running right now created: not matched as records from before it
+        #: (its rows find them through the plan, as the rows of one file do).
+        self.ignore_customers: set[int] = set()
+        self.ignore_vehicles: set[int] = set()
 
     def load(self, rows: Sequence[ValidRow]) -> None:
         vins = {r.vehicle["vin"] for r in rows if r.vehicle and r.vehicle.get("vin")}
@@ -159,9 +163,11 @@ class Matcher:
             .order_by("id")
             .values("id", "customer_id", *VEHICLE_STORED)
         ):
-            if row["vin"] in vins:
+            if row["vin"] in vins and row["id"] not in self.ignore_vehicles:
                 self.vehicle_by_vin.setdefault(row["vin"], row)
         for pk, number, mobile in active.order_by("id").values_list("id", "id_number", "mobile"):
+            if pk in self.ignore_customers:
+                continue
             if number in id_numbers:
                 self.customer_by_id_number.setdefault(number, pk)
             if mobile in mobiles:
@@ -174,17 +180,20 @@ class Matcher:
             for row in Vehicle.objects.filter(dealer_id=self.dealer_id, vin__in=chunk).values(
                 "id", "customer_id", *VEHICLE_STORED
             ):
-                self.vehicle_by_vin.setdefault(row["vin"], row)
+                if row["id"] not in self.ignore_vehicles:
+                    self.vehicle_by_vin.setdefault(row["vin"], row)
         for chunk in _chunks(id_numbers - self.customer_by_id_number.keys()):
             for pk, number in (
                 active.filter(id_number__in=chunk).order_by("id").values_list("id", "id_number")
             ):
-                self.customer_by_id_number.setdefault(number, pk)
+                if pk not in self.ignore_customers:
+                    self.customer_by_id_number.setdefault(number, pk)
         for chunk in _chunks(mobiles - self.customer_by_mobile.keys()):
             for pk, mobile in (
                 active.filter(mobile__in=chunk).order_by("id").values_list("id", "mobile")
             ):
-                self.customer_by_mobile.setdefault(mobile, pk)
+                if pk not in self.ignore_customers:
+                    self.customer_by_mobile.setdefault(mobile, pk)
 
 
 def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = None) -> Plan:

@@ -32,7 +32,7 @@ from autocrm.customers.choices import CustomerKind, MileageSource
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import given_name, name_pinyin
 from autocrm.imports import quality
-from autocrm.imports.bulk import build, copy_insert, insert_with_history
+from autocrm.imports.bulk import build, copy_insert, insert_with_history, refresh_statistics
 from autocrm.imports.columns import auto_mapping, header_signature
 from autocrm.imports.matching import (
     Matcher,
@@ -57,6 +57,9 @@ PARALLEL_MIN_ROWS = 20_000
 PARALLEL_WORKERS = 4
 PARALLEL_CHUNK = 5_000
 PARALLEL_WARM_UP = 20
+#: Statistics are refreshed when an import has written this many customers, then each time
+#: it has written four times as many.
+ANALYZE_FIRST = 5_000
 
 
 @dataclass
@@ -147,23 +150,38 @@ def validate_rows(work: _Work) -> list[ValidRow]:
     Validation is pure Python work without database access, so a large file is split into
     chunks validated by forked worker processes (one per core); the results are the same as
     validating row by row in this process."""
+    total = len(work.sheet.rows)
+    workers = _workers()
+    step = max(1, min(PARALLEL_CHUNK, -(-(total - PARALLEL_WARM_UP) // max(workers, 1))))
+    return [row for rows, _done in validated_chunks(work, step) for row in rows]
+
+
+def validated_chunks(work: _Work, size: int) -> Iterator[tuple[list[ValidRow], int]]:
+    """The rows validated chunk by chunk in file order, each chunk with the number of sheet
+    rows it covered (for progress). A large file's chunks are validated by forked worker
+    processes that run ahead while the caller works on the chunks already done — applying
+    an import writes one chunk while the next ones are checked."""
     global _WORK
     total = len(work.sheet.rows)
     workers = _workers()
     if total < max(PARALLEL_MIN_ROWS, 2 * PARALLEL_WARM_UP) or workers < 2:
-        return _validate_range(work, 0, total)
+        for start in range(0, total, size):
+            stop = min(start + size, total)
+            yield _validate_range(work, start, stop), stop - start
+        return
     # The first rows here: loads the lazily built lookup tables (regions, phone metadata)
     # once, before the fork, instead of once in every worker.
-    first = _validate_range(work, 0, PARALLEL_WARM_UP)
-    step = max(1, min(PARALLEL_CHUNK, -(-(total - PARALLEL_WARM_UP) // workers)))
-    bounds = [(start, min(start + step, total)) for start in range(PARALLEL_WARM_UP, total, step)]
+    yield _validate_range(work, 0, PARALLEL_WARM_UP), PARALLEL_WARM_UP
+    bounds = [(start, min(start + size, total)) for start in range(PARALLEL_WARM_UP, total, size)]
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_validate_chunk, bounds, chunksize=1)
+            for (start, stop), rows in zip(
+                bounds, pool.imap(_validate_chunk, bounds, chunksize=1), strict=True
+            ):
+                yield rows, stop - start
     finally:
         _WORK = None
-    return first + [row for chunk in chunks for row in chunk]
 
 
 @contextlib.contextmanager
@@ -182,11 +200,9 @@ def _bulk_work() -> Iterator[None]:
             gc.enable()
 
 
-def analyse(
-    *, dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
-) -> Analysis:
-    """Clean, validate and match every row (reads the database, writes nothing)."""
-    mapping = list(mapping) + [""] * (len(sheet.headers) - len(mapping))
+def _work_for(
+    dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
+) -> _Work:
     validator = RowValidator(
         sheet.headers,
         mapping,
@@ -195,8 +211,24 @@ def analyse(
         date_orders=date_orders_for(sheet.rows, mapping),
     )
     province = Dealer.objects.filter(pk=dealer_id).values_list("province", flat=True).first()
-    rows = validate_rows(_Work(validator, sheet, province or "", timezone.now()))
+    return _Work(validator, sheet, province or "", timezone.now())
+
+
+def _full_mapping(sheet: Sheet, mapping: Sequence[str]) -> list[str]:
+    return list(mapping) + [""] * (len(sheet.headers) - len(mapping))
+
+
+def analyse(
+    *, dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
+) -> Analysis:
+    """Clean, validate and match every row (reads the database, writes nothing)."""
+    mapping = _full_mapping(sheet, mapping)
+    rows = validate_rows(_work_for(dealer_id, sheet, mapping, today))
     plan = plan_rows(rows, Matcher(dealer_id))
+    return _analysis(sheet, mapping, rows, plan)
+
+
+def _analysis(sheet: Sheet, mapping: list[str], rows: list[ValidRow], plan: Plan) -> Analysis:
     errors = [e for r in rows for e in r.errors]
     notes = [n for r in rows if not r.errors for n in r.notes]
     return Analysis(sheet=sheet, mapping=mapping, rows=rows, plan=plan, errors=errors, notes=notes)
@@ -255,6 +287,18 @@ def _preview(
     mapping: Sequence[str] | None,
 ) -> tuple[ImportBatch, Analysis]:
     sheet = read_sheet(content, filename)
+    source, mapping = _mapping_for(actor, sheet, source, mapping)
+    analysis = analyse(dealer_id=actor.dealer_id, sheet=sheet, mapping=mapping)
+    batch = _new_batch(actor, content, filename, sheet, analysis.mapping, source)
+    _record_analysis(batch, analysis)
+    batch.save()
+    return batch, analysis
+
+
+def _mapping_for(
+    actor: Staff, sheet: Sheet, source: ImportSource | None, mapping: Sequence[str] | None
+) -> tuple[ImportSource | None, list[str]]:
+    """The column mapping (see `import_preview`) and the saved source it comes from."""
     if source is not None and source.dealer_id != actor.dealer_id:
         raise PermissionDenied
     if mapping is None:
@@ -273,9 +317,19 @@ def _preview(
             source, mapping = known, known.mapping
         else:
             mapping = auto_mapping(sheet.headers, sheet.rows)
-    analysis = analyse(dealer_id=actor.dealer_id, sheet=sheet, mapping=mapping)
+    return source, _full_mapping(sheet, mapping)
+
+
+def _new_batch(
+    actor: Staff,
+    content: bytes,
+    filename: str,
+    sheet: Sheet,
+    mapping: list[str],
+    source: ImportSource | None,
+) -> ImportBatch:
     digest = hashlib.sha256(content).hexdigest()
-    batch = ImportBatch(
+    return ImportBatch(
         dealer_id=actor.dealer_id,
         uploaded_by=actor,
         file_name=PurePath(filename).name[:255],
@@ -283,12 +337,25 @@ def _preview(
         stored_path=str(_store_file(content, filename, digest)),
         header_row=sheet.header_row_number,
         headers=sheet.headers,
-        mapping=analysis.mapping,
+        mapping=mapping,
         source=source,
     )
-    _record_analysis(batch, analysis)
-    batch.save()
-    return batch, analysis
+
+
+def import_file(*, actor: Staff, content: bytes, filename: str) -> tuple[ImportBatch, Analysis]:
+    """Check and write a file in one pass (the command line without --dry-run): the same
+    checks and writes as a preview followed by `import_apply`, but the rows are written chunk
+    by chunk while the next chunks are still being checked. Returns the batch (applied, or
+    failed with nothing written) and what was found in the file.
+    Raises ImportFileError when the file cannot be read."""
+    _ensure_can_import(actor)
+    with _bulk_work():
+        sheet = read_sheet(content, filename)
+        source, mapping = _mapping_for(actor, sheet, None, None)
+        batch = _new_batch(actor, content, filename, sheet, mapping, source)
+        batch.rows_total = len(sheet.rows)
+        batch.save()
+        return _apply(actor, batch, WRITE_BATCH, sheet=sheet)
 
 
 def batch_content(batch: ImportBatch) -> bytes:
@@ -369,22 +436,29 @@ def import_apply(
     batch_size: int = WRITE_BATCH,
     analysis: Analysis | None = None,
 ) -> ImportBatch:
-    """Write a previewed import. Each write batch is atomic; when one fails, what the earlier
-    batches wrote is undone and the import is marked failed, so nothing stays half-written.
+    """Write a previewed import. The rows are matched and written `batch_size` rows at a time,
+    each write batch atomic; when one fails, what the earlier batches wrote is undone and the
+    import is marked failed, so nothing stays half-written.
 
-    `analysis` may pass the preview's result when applying right after it in the same process
-    (the command line); otherwise the stored file is read and checked again, against the
-    records as they are now."""
+    `analysis` may pass the preview's checked rows when applying right after it in the same
+    process; otherwise the stored file is read and checked again (chunk by chunk, while the
+    chunks already checked are written). Either way the rows are matched against the records
+    as they are now."""
     _ensure_can_import(actor)
     if batch.dealer_id != actor.dealer_id:
         raise PermissionDenied
     with _bulk_work():
-        return _apply(actor, batch, batch_size, analysis)
+        return _apply(actor, batch, batch_size, analysis=analysis)[0]
 
 
 def _apply(
-    actor: Staff, batch: ImportBatch, batch_size: int, analysis: Analysis | None
-) -> ImportBatch:
+    actor: Staff,
+    batch: ImportBatch,
+    batch_size: int,
+    *,
+    analysis: Analysis | None = None,
+    sheet: Sheet | None = None,
+) -> tuple[ImportBatch, Analysis | None]:
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWED).update(
         status=ImportStatus.APPLYING, rows_done=0
     )
@@ -392,74 +466,132 @@ def _apply(
         raise ValidationError(_("This import has already been applied."))
     batch.refresh_from_db()
     writer: _Writer | None = None
-    group: list[str] = []
+    chunk: list[ValidRow] = []
+    result: Analysis | None = None
     try:
-        if analysis is None or analysis.mapping != batch.mapping:
-            analysis = batch_analysis(batch)
-        _record_analysis(batch, analysis)
-        batch.save()
-        writer = _Writer(batch=batch, actor=actor, analysis=analysis)
+        if analysis is not None and analysis.mapping == batch.mapping:
+            sheet = analysis.sheet
+            rows = analysis.rows
+            chunks: Iterator[tuple[list[ValidRow], int]] = (
+                (rows[i : i + batch_size], len(rows[i : i + batch_size]))
+                for i in range(0, len(rows), batch_size)
+            )
+            covered = len(rows)
+        else:
+            if sheet is None:
+                sheet = read_sheet(batch_content(batch), batch.file_name)
+            work = _work_for(batch.dealer_id, sheet, batch.mapping)
+            chunks = validated_chunks(work, batch_size)
+            covered = len(sheet.rows)
+        plan = Plan()
+        matcher = Matcher(batch.dealer_id)
+        writer = _Writer(batch=batch, actor=actor, plan=plan, matcher=matcher)
         ImportBatch.objects.filter(pk=batch.pk).update(written_at=writer.now)
         batch.written_at = writer.now
-        groups = writer.groups(batch_size)
-        done_rows = 0
-        for group in groups:
+        all_rows: list[ValidRow] = []
+        done = 0
+        analyze_at = ANALYZE_FIRST
+        for chunk, width in chunks:
+            all_rows += chunk
+            plan_rows(chunk, matcher, plan)
+            keys = writer.add(chunk)
             with transaction.atomic():
-                writer.write(group)
-                done_rows += sum(len(writer.rows_of[key]) for key in group)
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done_rows)
+                writer.write(keys)
+                done += width
+                rows_done = round(batch.rows_total * done / covered) if covered else 0
+                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=rows_done)
+            writer.settle(keys)
+            if len(writer.customer_ids) >= analyze_at:
+                # the tables have grown severalfold: let the planner know before the next
+                # batch is matched against them
+                refresh_statistics(Customer, Vehicle)
+                analyze_at *= 4
+        chunk = []
+        result = _analysis(sheet, batch.mapping, all_rows, plan)
+        _record_analysis(batch, result)
     except Exception as exc:  # noqa: BLE001 - any failure rolls the import back
         log.exception("import %s failed", batch.pk)
-        first_row = min(writer.rows_of[group[0]]) if writer is not None and group else None
+        numbers = [r.number for r in chunk if not r.errors]
         _rollback(batch)
         message = str(exc)
-        if first_row is not None:
+        if numbers:
             message = _("Failed while writing the rows from row %(row)d on: %(error)s") % {
-                "row": first_row,
+                "row": min(numbers),
                 "error": exc,
             }
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.FAILED, error_message=message[:2000], finished_at=timezone.now()
         )
         batch.refresh_from_db()
-        return batch
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.APPLIED, rows_done=batch.rows_total, finished_at=timezone.now()
-    )
-    batch.refresh_from_db()
-    return batch
+        return batch, result
+    batch.status = ImportStatus.APPLIED
+    batch.rows_done = batch.rows_total
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch, result
 
 
 class _Writer:
-    """Writes the planned customers and vehicles, group by group."""
+    """Writes the planned customers and vehicles, chunk by chunk as the rows are planned.
 
-    def __init__(self, *, batch: ImportBatch, actor: Staff, analysis: Analysis) -> None:
+    A customer or vehicle a later chunk changes again (the same person further down the file)
+    is updated then, like any record that existed before the import."""
+
+    def __init__(self, *, batch: ImportBatch, actor: Staff, plan: Plan, matcher: Matcher) -> None:
         self.batch = batch
         self.actor = actor
-        self.plan = analysis.plan
+        self.plan = plan
+        self.matcher = matcher
         self.reason = _change_reason(batch)
         self.dealer = Dealer.objects.get(pk=batch.dealer_id)
         self.now = timezone.now()
-        self.customer_ids: dict[str, int] = {
-            key: p.existing_id for key, p in self.plan.customers.items() if p.existing_id
-        }
+        self.customer_ids: dict[str, int] = {}
         self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
-        for vin, planned in self.plan.vehicles.items():
-            self.vehicles_of.setdefault(planned.owner, []).append((vin, planned))
-        # rows per customer entity (for progress and failure messages)
-        self.rows_of: dict[str, list[int]] = {key: [] for key in self.plan.customers}
+        self.vehicle_ids: dict[str, int] = {}  # VIN → id of the vehicles this import created
+        # rows per customer entity (for deriving pinyin and scores once per customer)
+        self.rows_of: dict[str, list[int]] = {}
         self.derived_of: dict[int, dict[str, Any]] = {}
-        for row in analysis.rows:
-            if row.number in self.plan.statuses and not row.errors:
-                self.rows_of[row.entity].append(row.number)
-                if row.derived is not None:
-                    self.derived_of[row.number] = row.derived
 
-    def groups(self, size: int) -> list[list[str]]:
-        keys = [k for k, p in self.plan.customers.items() if self._has_work(k, p)]
-        for key in self.rows_of:
-            self.rows_of[key] = self.rows_of[key] or [0]
-        return [keys[i : i + size] for i in range(0, len(keys), size)]
+    def add(self, rows: Sequence[ValidRow]) -> list[str]:
+        """Take in planned rows; returns the customers they have something to write for."""
+        touched: dict[str, None] = {}
+        for row in rows:
+            if row.errors or row.number not in self.plan.statuses:
+                continue
+            key = row.entity
+            planned = self.plan.customers[key]
+            if planned.existing_id and key not in self.customer_ids:
+                self.customer_ids[key] = planned.existing_id
+            self.rows_of.setdefault(key, []).append(row.number)
+            if row.derived is not None:
+                self.derived_of[row.number] = row.derived
+            touched[key] = None
+            vin = row.vehicle.get("vin") if row.vehicle else None
+            if vin:
+                vehicle = self.plan.vehicles[vin]
+                own = self.vehicles_of.setdefault(vehicle.owner, [])
+                if all(v is not vehicle for _vin, v in own):
+                    own.append((vin, vehicle))
+                touched[vehicle.owner] = None
+        return [k for k in touched if self._has_work(k, self.plan.customers[k])]
+
+    def settle(self, keys: list[str]) -> None:
+        """After a chunk is written: its records now exist as written, so a later row of the
+        same customer or vehicle changes them like stored ones, and matching the next chunks
+        against the database does not find them as records from before the import."""
+        for key in keys:
+            planned = self.plan.customers[key]
+            if planned.existing_id is None:
+                planned.existing_id = self.customer_ids[key]
+                self.matcher.ignore_customers.add(planned.existing_id)
+            planned.original = dict(planned.values)
+            planned.changed = set()
+            for vin, vehicle in self.vehicles_of.get(key, []):
+                if vehicle.existing_id is None:
+                    vehicle.existing_id = self.vehicle_ids[vin]
+                    self.matcher.ignore_vehicles.add(vehicle.existing_id)
+                vehicle.original = dict(vehicle.values)
+                vehicle.changed = set()
 
     def _has_work(self, key: str, planned: Planned) -> bool:
         return (
@@ -538,10 +670,12 @@ class _Writer:
             )
         # 3. vehicles
         new_vehicles: list[Vehicle] = []
+        new_vins: list[str] = []
         upd_vehicles: list[tuple[Vehicle, Planned]] = []
         for key in keys:
-            for _vin, planned in self.vehicles_of.get(key, []):
+            for vin, planned in self.vehicles_of.get(key, []):
                 if planned.existing_id is None:
+                    new_vins.append(vin)
                     new_vehicles.append(
                         build(
                             Vehicle,
@@ -575,6 +709,7 @@ class _Writer:
                 if v.mileage_km is not None
             ]
             copy_insert(MileageReading, readings, set_pks=False)
+            self.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
             changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
         if upd_vehicles:
             by_id = Vehicle.objects.in_bulk([p.existing_id for _v, p in upd_vehicles])
@@ -743,18 +878,25 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
         for start in range(0, len(created), 1000):
             deleted, _detail = model.objects.filter(pk__in=created[start : start + 1000]).delete()
             result["deleted"] += len(created[start : start + 1000])
-        updated = [c for c in mine if c.action == "updated"]
-        if updated:
-            current = model.objects.in_bulk([c.object_id for c in updated])
+        # A record the import changed more than once (the same customer in several write
+        # batches) gets, per field, its value from before the first change.
+        before_of: dict[int, dict[str, Any]] = {}
+        for change in mine:
+            if change.action == "updated":
+                earliest = before_of.setdefault(change.object_id, {})
+                for key, value in change.before.items():
+                    earliest.setdefault(key, value)
+        if before_of:
+            current = model.objects.in_bulk(list(before_of))
             objs, fields = [], set()
-            for change in updated:
-                obj = current.get(change.object_id)
+            for object_id, before in before_of.items():
+                obj = current.get(object_id)
                 if obj is None:
                     continue
-                for key, value in _from_json(model, change.before).items():
+                for key, value in _from_json(model, before).items():
                     setattr(obj, key, value)
                     fields.add(key)
-                if model is Customer and "name" in change.before:
+                if model is Customer and "name" in before:
                     obj.name_pinyin, obj.name_initials = name_pinyin(obj.name)
                     obj.given_name = given_name(obj.name)
                     fields |= {"name_pinyin", "name_initials", "given_name"}

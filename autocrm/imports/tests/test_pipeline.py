@@ -369,3 +369,85 @@ def test_a_made_up_mobile_never_matches(cr_a, dealer_a, make_customer, tmp_path)
         assert (batch.count_new, batch.count_updated) == (1, 0)
         import_apply(actor=cr_a, batch=batch)
         assert sorted(Customer.objects.values_list("name", flat=True)) == ["李强", "王芳"]
+
+
+def _state(dealer) -> list[tuple]:
+    """The dealer's customers and vehicles without ids and timestamps (comparable between two
+    imports of the same file)."""
+    skip = {"id", "created_at", "updated_at", "quality_scored_at", "customer_id"}
+    with scope(dealer=dealer.pk):
+        customers = {
+            c["id"]: tuple(sorted((k, str(v)) for k, v in c.items() if k not in skip))
+            for c in Customer.objects.filter(dealer=dealer).values()
+        }
+        vehicles = [
+            (customers[v["customer_id"]], *sorted((k, str(v[k])) for k in v if k not in skip))
+            for v in Vehicle.objects.filter(dealer=dealer).values()
+        ]
+        readings = sorted(
+            (r.vehicle.vin, r.mileage_km) for r in MileageReading.objects.filter(dealer=dealer)
+        )
+    return sorted(customers.values()) + sorted(vehicles) + readings
+
+
+def test_rows_written_in_several_batches_give_the_one_batch_result(
+    cr_a, dealer_a, make_customer
+) -> None:
+    """A customer, vehicle or stored record met again in a later write batch is updated then:
+    the result, the counts and the undo are those of writing the file at once."""
+    make_customer(cr_a, name="王芳", mobile="13912345699", remarks="老客户")
+    before = dump(dealer_a)
+    rows = [
+        ["客户姓名", "手机号码", "联系地址", "车架号", "行驶里程", "电子邮箱", "备注"],
+        ["张伟", "13912345678", "", VIN1, 12000, "", ""],
+        ["王芳", "13912345699", "", "", "", "", ""],
+        ["李娜", "13912345679", "广东省深圳市福田区深南大道1001号", VIN2, 500, "", ""],
+        ["张伟", "13912345678", "广东省深圳市南山区科技园路8号", VIN3, 100, "zw@example.com", ""],
+        ["李娜", "13912345679", "", VIN2, 900, "ln@example.com", "二次到店"],
+        ["王芳", "13912345699", "", "", "", "wf@example.com", "换号"],
+    ]  # fmt: skip
+    content = xlsx(rows)
+    results = []
+    for size in (2, 1000):
+        batch, _ = preview(cr_a, content, f"batch{size}.xlsx")
+        batch = apply(cr_a, batch, batch_size=size)
+        assert batch.status == ImportStatus.APPLIED, batch.error_message
+        counts = (batch.count_new, batch.count_updated, batch.count_unchanged)
+        results.append((counts, _state(dealer_a)))
+        with scope(dealer=dealer_a.pk):
+            services.import_undo(actor=cr_a, batch=batch)
+        assert dump(dealer_a) == before
+    assert results[0] == results[1]
+    counts, state = results[0]
+    assert counts == (2, 3, 1)  # row 3 brings nothing new
+    assert any(("email", "wf@example.com") in c and ("remarks", "换号") in c for c in state)
+    assert any(("email", "ln@example.com") in c and ("remarks", "二次到店") in c for c in state)
+    assert (VIN2, 900) not in state  # an odometer reading is taken when the vehicle is created
+
+
+def test_one_pass_import_gives_the_preview_and_apply_result(cr_a, dealer_a, monkeypatch) -> None:
+    """`import_file` (the command line) checks chunks in worker processes while it writes the
+    chunks already checked; the result is that of a preview followed by an apply."""
+    rows = [["客户姓名", "手机号码", "电子邮箱"]] + [
+        [f"客户{i}", f"139{i:08d}", ""] for i in range(60)
+    ]
+    rows[30][1] = "1390000"  # rejected
+    rows.append(["客户3", "13900000003", "k3@example.com"])  # the customer of row 5 again
+    content = xlsx(rows)
+    batch, _ = preview(cr_a, content)
+    batch = apply(cr_a, batch)
+    expected = ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a))
+    with scope(dealer=dealer_a.pk):
+        services.import_undo(actor=cr_a, batch=batch)
+    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(services, "WRITE_BATCH", 7)
+    monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+    with scope(dealer=dealer_a.pk):
+        batch, analysis = services.import_file(actor=cr_a, content=content, filename="x.xlsx")
+    assert batch.status == ImportStatus.APPLIED
+    assert ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a)) == (
+        expected
+    )
+    assert expected[0] == (59, 1, 1)
+    assert [e.row for e in analysis.errors] == [31]
+    assert batch.rows_done == batch.rows_total == 61

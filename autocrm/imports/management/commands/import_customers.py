@@ -12,7 +12,7 @@ from django_scopes import scope
 from autocrm.imports.export import rejected_rows_xlsx
 from autocrm.imports.models import ImportStatus
 from autocrm.imports.reader import ImportFileError
-from autocrm.imports.services import import_apply, import_preview
+from autocrm.imports.services import import_file, import_preview
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.policies import can_import_customers
 
@@ -43,31 +43,41 @@ class Command(BaseCommand):
         actor = self._actor(dealer, options.get("user"))
         with scope(dealer=dealer.pk):
             try:
-                batch, analysis = import_preview(actor=actor, content=content, filename=path.name)
+                if options["dry_run"]:
+                    batch, analysis = import_preview(
+                        actor=actor, content=content, filename=path.name
+                    )
+                else:
+                    # checked and written in one pass: chunks are written while the next
+                    # ones are checked
+                    batch, analysis = import_file(actor=actor, content=content, filename=path.name)
             except ImportFileError as exc:
                 raise CommandError(f"{path.name}: {exc}") from exc
-            out = self.stdout
-            out.write(
-                f"{path.name}: header in row {batch.header_row}, {batch.rows_total} rows — "
-                f"new {batch.count_new}, updated {batch.count_updated}, "
-                f"unchanged {batch.count_unchanged}, rejected {batch.count_rejected}"
-            )
-            mapped = [f"{h}→{k}" for h, k in zip(batch.headers, batch.mapping, strict=False) if k]
-            out.write("columns: " + ", ".join(mapped))
-            for error in analysis.errors[:SHOW_ERRORS]:
-                out.write(f"  row {error.row}, {error.column} «{error.value}»: {error.message}")
-            if len(analysis.errors) > SHOW_ERRORS:
-                out.write(f"  … {len(analysis.errors) - SHOW_ERRORS} more errors")
-            if options.get("errors"):
-                Path(options["errors"]).write_bytes(rejected_rows_xlsx(analysis))
-                out.write(f"rejected rows written to {options['errors']}")
+            if analysis is not None:
+                self._report(path, batch, analysis, options.get("errors"))
             if options["dry_run"]:
-                out.write("dry run: nothing written")
+                self.stdout.write("dry run: nothing written")
                 return
-            batch = import_apply(actor=actor, batch=batch, analysis=analysis)
             if batch.status != ImportStatus.APPLIED:
                 raise CommandError(f"Import #{batch.pk} failed: {batch.error_message}")
-            out.write(self.style.SUCCESS(f"import #{batch.pk} applied"))
+            self.stdout.write(self.style.SUCCESS(f"import #{batch.pk} applied"))
+
+    def _report(self, path: Path, batch: Any, analysis: Any, errors_path: str | None) -> None:
+        out = self.stdout
+        out.write(
+            f"{path.name}: header in row {batch.header_row}, {batch.rows_total} rows — "
+            f"new {batch.count_new}, updated {batch.count_updated}, "
+            f"unchanged {batch.count_unchanged}, rejected {batch.count_rejected}"
+        )
+        mapped = [f"{h}→{k}" for h, k in zip(batch.headers, batch.mapping, strict=False) if k]
+        out.write("columns: " + ", ".join(mapped))
+        for error in analysis.errors[:SHOW_ERRORS]:
+            out.write(f"  row {error.row}, {error.column} «{error.value}»: {error.message}")
+        if len(analysis.errors) > SHOW_ERRORS:
+            out.write(f"  … {len(analysis.errors) - SHOW_ERRORS} more errors")
+        if errors_path:
+            Path(errors_path).write_bytes(rejected_rows_xlsx(analysis))
+            out.write(f"rejected rows written to {errors_path}")
 
     def _actor(self, dealer: Dealer, username: str | None) -> Staff:
         staff = Staff.objects.filter(dealer=dealer, is_active=True)
