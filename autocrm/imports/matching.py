@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.imports.rows import ValidRow
@@ -113,7 +113,11 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 class Matcher:
-    """Looks up the dealer's existing records for a set of rows in a few chunked queries."""
+    """Looks up the dealer's existing records for a set of rows in a few chunked queries.
+
+    Only records that existed when the matcher was made are found: an import writing chunk by
+    chunk finds the records it created itself through its plan, as one file's rows find each
+    other (ids only grow, so those are the records with higher ids)."""
 
     def __init__(self, dealer_id: int) -> None:
         self.dealer_id = dealer_id
@@ -121,25 +125,28 @@ class Matcher:
         self.customer_by_id_number: dict[str, int] = {}
         self.customer_by_mobile: dict[str, int] = {}
         self.customers: dict[int, dict[str, Any]] = {}
-        #: Records an import running right now created: not matched as records from before it
-        #: (its rows find them through the plan, as the rows of one file do).
-        self.ignore_customers: set[int] = set()
-        self.ignore_vehicles: set[int] = set()
+        self.last_customer_id = Customer.objects.aggregate(m=Max("id"))["m"] or 0
+        self.last_vehicle_id = Vehicle.objects.aggregate(m=Max("id"))["m"] or 0
+        self._dealer_customers: int | None = None
+        self._whole_dealer_loaded = False
+
+    def _customers(self) -> QuerySet[Customer]:
+        return Customer.objects.filter(dealer_id=self.dealer_id, id__lte=self.last_customer_id)
+
+    def _vehicles(self) -> QuerySet[Vehicle]:
+        return Vehicle.objects.filter(dealer_id=self.dealer_id, id__lte=self.last_vehicle_id)
 
     def load(self, rows: Sequence[ValidRow]) -> None:
         vins = {r.vehicle["vin"] for r in rows if r.vehicle and r.vehicle.get("vin")}
         id_numbers = {r.customer["id_number"] for r in rows if r.customer.get("id_number")}
         mobiles = {r.customer["mobile"] for r in rows if r.customer.get("mobile")}
-        active = Customer.objects.filter(
-            dealer_id=self.dealer_id, merged_into__isnull=True, is_active=True
-        )
         wanted_keys = len(vins) + len(id_numbers) + len(mobiles)
-        if wanted_keys >= WHOLE_DEALER_MIN_KEYS and (
-            Customer.objects.filter(dealer_id=self.dealer_id).count() <= wanted_keys
-        ):
-            self._load_whole_dealer(active, vins, id_numbers, mobiles)
+        if self._whole_dealer_loaded:
+            pass  # every key of the dealer's records is known
+        elif wanted_keys >= WHOLE_DEALER_MIN_KEYS and self._dealer_count() <= wanted_keys:
+            self._load_whole_dealer()
         else:
-            self._load_keys(active, vins, id_numbers, mobiles)
+            self._load_keys(vins, id_numbers, mobiles)
         wanted = (
             {v["customer_id"] for v in self.vehicle_by_vin.values()}
             | set(self.customer_by_id_number.values())
@@ -151,49 +158,46 @@ class Matcher:
             ):
                 self.customers[row.pop("id")] = row
 
-    def _load_whole_dealer(
-        self, active: QuerySet[Customer], vins: set[str], id_numbers: set[str], mobiles: set[str]
-    ) -> None:
+    def _dealer_count(self) -> int:
+        if self._dealer_customers is None:
+            self._dealer_customers = self._customers().count()
+        return self._dealer_customers
+
+    def _load_whole_dealer(self) -> None:
         """The same lookups when the file has more keys than the dealer has customers: one
-        pass over the dealer's records instead of thousands of keys in IN lists."""
-        vins -= self.vehicle_by_vin.keys()
+        pass over the dealer's records instead of thousands of keys in IN lists, once."""
         for row in (
-            Vehicle.objects.filter(dealer_id=self.dealer_id)
+            self._vehicles()
             .exclude(vin="")
             .order_by("id")
             .values("id", "customer_id", *VEHICLE_STORED)
         ):
-            if row["vin"] in vins and row["id"] not in self.ignore_vehicles:
-                self.vehicle_by_vin.setdefault(row["vin"], row)
+            self.vehicle_by_vin.setdefault(row["vin"], row)
+        active = self._customers().filter(merged_into__isnull=True, is_active=True)
         for pk, number, mobile in active.order_by("id").values_list("id", "id_number", "mobile"):
-            if pk in self.ignore_customers:
-                continue
-            if number in id_numbers:
+            if number:
                 self.customer_by_id_number.setdefault(number, pk)
-            if mobile in mobiles:
+            if mobile:
                 self.customer_by_mobile.setdefault(mobile, pk)
+        self._whole_dealer_loaded = True
 
-    def _load_keys(
-        self, active: QuerySet[Customer], vins: set[str], id_numbers: set[str], mobiles: set[str]
-    ) -> None:
+    def _load_keys(self, vins: set[str], id_numbers: set[str], mobiles: set[str]) -> None:
+        active = self._customers().filter(merged_into__isnull=True, is_active=True)
         for chunk in _chunks(vins - self.vehicle_by_vin.keys()):
-            for row in Vehicle.objects.filter(dealer_id=self.dealer_id, vin__in=chunk).values(
-                "id", "customer_id", *VEHICLE_STORED
+            for row in (
+                self._vehicles().filter(vin__in=chunk).values("id", "customer_id", *VEHICLE_STORED)
             ):
-                if row["id"] not in self.ignore_vehicles:
-                    self.vehicle_by_vin.setdefault(row["vin"], row)
+                self.vehicle_by_vin.setdefault(row["vin"], row)
         for chunk in _chunks(id_numbers - self.customer_by_id_number.keys()):
             for pk, number in (
                 active.filter(id_number__in=chunk).order_by("id").values_list("id", "id_number")
             ):
-                if pk not in self.ignore_customers:
-                    self.customer_by_id_number.setdefault(number, pk)
+                self.customer_by_id_number.setdefault(number, pk)
         for chunk in _chunks(mobiles - self.customer_by_mobile.keys()):
             for pk, mobile in (
                 active.filter(mobile__in=chunk).order_by("id").values_list("id", "mobile")
             ):
-                if pk not in self.ignore_customers:
-                    self.customer_by_mobile.setdefault(mobile, pk)
+                self.customer_by_mobile.setdefault(mobile, pk)
 
 
 def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = None) -> Plan:

@@ -485,7 +485,7 @@ def _apply(
             covered = len(sheet.rows)
         plan = Plan()
         matcher = Matcher(batch.dealer_id)
-        writer = _Writer(batch=batch, actor=actor, plan=plan, matcher=matcher)
+        writer = _Writer(batch=batch, actor=actor, plan=plan)
         ImportBatch.objects.filter(pk=batch.pk).update(written_at=writer.now)
         batch.written_at = writer.now
         all_rows: list[ValidRow] = []
@@ -504,7 +504,8 @@ def _apply(
             if len(writer.customer_ids) >= analyze_at:
                 # the tables have grown severalfold: let the planner know before the next
                 # batch is matched against them
-                refresh_statistics(Customer, Vehicle)
+                refresh_statistics(Customer, "dealer", "mobile", "id_number")
+                refresh_statistics(Vehicle, "dealer", "vin")
                 analyze_at *= 4
         chunk = []
         result = _analysis(sheet, batch.mapping, all_rows, plan)
@@ -537,11 +538,10 @@ class _Writer:
     A customer or vehicle a later chunk changes again (the same person further down the file)
     is updated then, like any record that existed before the import."""
 
-    def __init__(self, *, batch: ImportBatch, actor: Staff, plan: Plan, matcher: Matcher) -> None:
+    def __init__(self, *, batch: ImportBatch, actor: Staff, plan: Plan) -> None:
         self.batch = batch
         self.actor = actor
         self.plan = plan
-        self.matcher = matcher
         self.reason = _change_reason(batch)
         self.dealer = Dealer.objects.get(pk=batch.dealer_id)
         self.now = timezone.now()
@@ -578,18 +578,16 @@ class _Writer:
     def settle(self, keys: list[str]) -> None:
         """After a chunk is written: its records now exist as written, so a later row of the
         same customer or vehicle changes them like stored ones, and matching the next chunks
-        against the database does not find them as records from before the import."""
+        against the database does not find them (`Matcher` knows only older records)."""
         for key in keys:
             planned = self.plan.customers[key]
             if planned.existing_id is None:
                 planned.existing_id = self.customer_ids[key]
-                self.matcher.ignore_customers.add(planned.existing_id)
             planned.original = dict(planned.values)
             planned.changed = set()
             for vin, vehicle in self.vehicles_of.get(key, []):
                 if vehicle.existing_id is None:
                     vehicle.existing_id = self.vehicle_ids[vin]
-                    self.matcher.ignore_vehicles.add(vehicle.existing_id)
                 vehicle.original = dict(vehicle.values)
                 vehicle.changed = set()
 

@@ -69,3 +69,23 @@ def test_no_fork_while_other_threads_run(monkeypatch) -> None:
     # e.g. a threaded web server (or a live test server left by an earlier test)
     monkeypatch.setattr(services.threading, "active_count", lambda: 2)
     assert services._workers() == 1
+
+
+def test_json_written_once_per_distinct_list_is_the_json_of_each() -> None:
+    """COPY writes a repeated list of issues from a cache: never the text of an equal-looking
+    other value (True and 1 are equal in Python, not in JSON)."""
+    import json
+
+    from django.db.models import JSONField
+
+    from autocrm.imports.bulk import _converter
+
+    field = JSONField()
+    field.set_attributes_from_name("issues")
+    convert = _converter(field)
+    values = [
+        [{"code": "a", "ok": True}], [{"code": "a", "ok": 1}], [{"code": "a", "ok": True}],
+        [{"code": "a"}, {"code": "b"}], [{"code": "a", "code2": "b"}], [], [{"x": [1]}],
+        [{"x": None}], [{"x": 1.5}],
+    ]  # fmt: skip
+    assert [convert(v) for v in values] == [json.dumps(v) for v in values]
