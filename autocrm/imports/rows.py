@@ -242,6 +242,37 @@ class RowValidator:
         self.address_parts = [k for k in ADDRESS_PART_KEYS if k in self.columns]
         #: True when the file says who is an organization (else it is inferred per row)
         self.has_kind_column = "kind" in self.columns
+        #: Per column, cleaned cells by raw value: a column's values repeat (gender, dates,
+        #: brand, model, colour …). A column found to repeat too little stops being cached.
+        self._cleaned: dict[str, dict[tuple[type, Any], Any] | None] = {
+            key: {} for key in self.columns
+        }
+        self._lookups = dict.fromkeys(self.columns, 0)
+
+    def clean(self, key: str, value: Any) -> Any:
+        """`clean_cell` of the column `key`, from the column's cache when the value was seen."""
+        cache = self._cleaned[key]
+        if cache is None:
+            return clean_cell(key, value, order=self.date_orders.get(key))
+        seen = (type(value), value)  # the type: True, 1 and 1.0 are equal keys
+        try:
+            result = cache.get(seen, _UNSEEN)
+        except TypeError:  # a value that cannot be a key
+            return clean_cell(key, value, order=self.date_orders.get(key))
+        if result is _UNSEEN:
+            try:
+                result = clean_cell(key, value, order=self.date_orders.get(key))
+            except CellError as exc:
+                result = exc
+            cache[seen] = result
+            lookups = self._lookups[key] = self._lookups[key] + 1
+            if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:
+                self._cleaned[key] = None  # mostly distinct values (mobiles, VINs)
+        else:
+            self._lookups[key] += 1
+        if type(result) is CellError:
+            raise CellError(result.message)
+        return result
 
     def _column_key(self, key: str) -> str:
         """The target whose column an error on `key` is shown at."""
@@ -306,11 +337,7 @@ class RowValidator:
         bad: set[str] = set()
         for key, index in self.columns.items():
             try:
-                cleaned[key] = clean_cell(
-                    key,
-                    cells[index] if index < len(cells) else None,
-                    order=self.date_orders.get(key),
-                )
+                cleaned[key] = self.clean(key, cells[index] if index < len(cells) else None)
             except CellError as exc:
                 bad.add(key)
                 result.errors.append(
@@ -391,6 +418,12 @@ class RowValidator:
             result.errors.sort(key=lambda e: order.get(e.column, len(order)))
         return result
 
+
+_UNSEEN = object()
+#: After this many cells of a column, its cache is dropped when more than this share of them
+#: were distinct values.
+_CACHE_TRIAL = 1000
+_CACHE_MAX_DISTINCT = 0.5
 
 #: Customer targets that are not passed to `clean_customer_fields` as they are.
 _NOT_CUSTOMER_DATA = frozenset({"name", "responsible_staff", "kind", *ADDRESS_PART_KEYS})

@@ -71,6 +71,9 @@ def clean_text(value: str | None) -> str:
 # Phone numbers
 # ---------------------------------------------------------------------------
 
+_ELEVEN_DIGITS_RE = re.compile(r"\d{11}")
+_SEVENTEEN_DIGITS_RE = re.compile(r"\d{17}")
+_WHITESPACE_RE = re.compile(r"\s")
 _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -97,18 +100,15 @@ def normalize_mobile(value: str) -> str:
     Google libphonenumber metadata for CN. Any libphonenumber exception (e.g. on the IP-dialling
     prefix 179xx) is reported as ``invalid_mobile``, never propagated.
     """
-    error = ValidationError(
-        _("Enter a valid mainland China mobile number (11 digits starting with 1)."),
-        code="invalid_mobile",
-    )
     digits = _PHONE_SEPARATORS.sub("", clean_text(value))
     digits, _had_code = _strip_country_code(digits)
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]
-    if not _MOBILE_RE.match(digits):
-        raise error
-    if not _has_type(digits, _MOBILE_TYPES):
-        raise error
+    if not _MOBILE_RE.match(digits) or not _has_type(digits, _MOBILE_TYPES):
+        raise ValidationError(
+            _("Enter a valid mainland China mobile number (11 digits starting with 1)."),
+            code="invalid_mobile",
+        )
     return "+86" + digits
 
 
@@ -135,6 +135,7 @@ def _has_type(national: str, types: frozenset[int]) -> bool:
 _EXTENSION_WORD_RE = re.compile(
     r"^(?P<main>.*?)\s*(?:转|分机|ext\.?|x|#)\s*(?P<ext>\d{1,6})$", re.I
 )
+_LANDLINE_RE = re.compile(r"0[1-9][0-9]{8,10}")
 _EXTENSION_DASH_RE = re.compile(r"^(?P<main>.*\d{8})\s*-\s*(?P<ext>\d{1,6})$")
 
 
@@ -152,13 +153,6 @@ def normalize_landline(value: str) -> str:
     Source: MIIT telephone numbering plan (area codes 10, 2x, 3-4 digit codes);
     RFC 3966 section 5.1.5 (extension parameter); libphonenumber CN metadata.
     """
-    error = ValidationError(
-        _(
-            "Enter a valid landline number including the area code, "
-            "e.g. 010-12345678 or 0755-88888888."
-        ),
-        code="invalid_landline",
-    )
     text = clean_text(value)
     extension = ""
     match = _EXTENSION_WORD_RE.match(text) or _EXTENSION_DASH_RE.match(text)
@@ -168,8 +162,14 @@ def normalize_landline(value: str) -> str:
     national, had_code = _strip_country_code(digits)
     if had_code:
         national = "0" + national.removeprefix("0")
-    if not re.fullmatch(r"0[1-9][0-9]{8,10}", national) or not _has_type(national, _FIXED_TYPES):
-        raise error
+    if not _LANDLINE_RE.fullmatch(national) or not _has_type(national, _FIXED_TYPES):
+        raise ValidationError(
+            _(
+                "Enter a valid landline number including the area code, "
+                "e.g. 010-12345678 or 0755-88888888."
+            ),
+            code="invalid_landline",
+        )
     e164 = "+86" + national[1:]  # the trunk prefix 0 gives way to the country code
     return f"{e164};ext={extension}" if extension else e164
 
@@ -196,7 +196,7 @@ def is_suspicious_mobile(e164: str) -> bool:
     """
     digits = (e164 or "").strip()
     digits = digits.removeprefix("+86")
-    if not re.fullmatch(r"\d{11}", digits):
+    if not _ELEVEN_DIGITS_RE.fullmatch(digits):
         return False
     if _SAME_AFTER_ONE_RE.match(digits) or digits in _KNOWN_FAKE_MOBILES:
         return True
@@ -237,7 +237,7 @@ def id_check_digit(first17: str) -> str:
     Source: GB 11643-1999 section 8.2; ISO/IEC 7064:2003.
     Raises ValueError when ``first17`` is not 17 digits.
     """
-    if not re.fullmatch(r"\d{17}", first17):
+    if not _SEVENTEEN_DIGITS_RE.fullmatch(first17):
         raise ValueError("first17 must be exactly 17 digits")
     total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK_CHARS[total % 11]
@@ -292,6 +292,11 @@ def _lookup_region(code: str, year: int) -> str | None:
     return name
 
 
+_ID_SEPARATORS_RE = re.compile(r"[\s\-]")
+_OLD_ID_RE = re.compile(r"\d{15}")
+_ID_RE = re.compile(r"\d{17}[\dX]")
+
+
 def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
     """Validate an 18-character mainland resident identity card number.
 
@@ -311,8 +316,8 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
       rejects people registered in a district created after they were born;
     * digit 17 (sequence code) is odd for men, even for women.
     """
-    number = re.sub(r"[\s\-]", "", clean_text(value)).upper()
-    if re.fullmatch(r"\d{15}", number):
+    number = _ID_SEPARATORS_RE.sub("", clean_text(value)).upper()
+    if _OLD_ID_RE.fullmatch(number):
         raise ValidationError(
             _(
                 "This is an old 15-digit ID number; "
@@ -320,7 +325,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
             ),
             code="id_number_old_format",
         )
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not _ID_RE.fullmatch(number):
         raise ValidationError(
             _("Enter a valid 18-character ID card number (17 digits and a digit or X)."),
             code="invalid_id_number",
@@ -423,7 +428,7 @@ _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 def _compact_vin(value: str) -> str:
     """Upper-case, drop whitespace and check length and alphabet (codes as validate_vin)."""
-    vin = re.sub(r"\s", "", clean_text(value)).upper()
+    vin = _WHITESPACE_RE.sub("", clean_text(value)).upper()
     if len(vin) != 17:
         raise ValidationError(
             _("A VIN has exactly 17 characters."),
@@ -526,15 +531,14 @@ def validate_email(value: str) -> str:
     case-sensitive per RFC 5321 section 2.4), the domain is lower-cased. A domain without a dot
     (e.g. ``localhost``, which Django allows) is rejected: customers do not have such addresses.
     """
-    error = ValidationError(_("Enter a valid e-mail address."), code="invalid_email")
     local, at, domain = clean_text(value).rpartition("@")
-    if not at or not local or "." not in domain:
-        raise error
     normalised = f"{local}@{domain.lower()}"
     try:
+        if not at or not local or "." not in domain:
+            raise ValidationError("")
         django_validate_email(normalised)
     except ValidationError:
-        raise error from None
+        raise ValidationError(_("Enter a valid e-mail address."), code="invalid_email") from None
     return normalised
 
 
