@@ -230,23 +230,27 @@ def insert_with_history(
     unknown = [f.attname for f in fields if f.attname not in tracked and f.attname not in fixed]
     if unknown:  # a history field this helper does not know how to fill
         raise RuntimeError(f"unsupported history fields {unknown}")
-    # columns: the primary key, the fields copied from the record, then the fixed ones
+    # The history rows are copied from the rows just written, by the server: the same values
+    # as sending them again (bulk_create_with_history copies them from the instances), but
+    # without formatting and parsing every column of every record a second time.
+    # history_id is left to the database: nothing refers to these rows afterwards.
     from_obj = [f for f in fields if f.attname in tracked]
     fixed_fields = [f for f in fields if f.attname not in tracked]
     fixed_values = [fixed[f.attname] for f in fixed_fields]
     for i, f in enumerate(fixed_fields):
         if convert := _converter(f):
             fixed_values[i] = convert(fixed_values[i])
-    values_of = _getter([f.attname for f in from_obj])
-    converters = [(i, c) for i, f in enumerate(from_obj) if (c := _converter(f))]
-
-    def rows() -> Iterable[list[Any]]:
-        # history_id is left to the database: nothing refers to these rows afterwards
-        for obj in objs:
-            row = [*values_of(obj), *fixed_values]
-            for i, convert in converters:
-                row[i] = convert(row[i])
-            yield row
-
-    _copy(history, [*from_obj, *fixed_fields], rows())
+    source_column = {f.attname: f.column for f in model._meta.concrete_fields}
+    quote = _connection().ops.quote_name
+    targets = ", ".join(quote(f.column) for f in [*from_obj, *fixed_fields])
+    sources = ", ".join(
+        [quote(source_column[f.attname]) for f in from_obj] + ["%s"] * len(fixed_fields)
+    )
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({targets}) "
+        f"SELECT {sources} FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}"
+    )
+    with _connection().cursor() as cursor:
+        cursor.execute(sql, [*fixed_values, [obj.pk for obj in objs]])
     return objs

@@ -89,3 +89,59 @@ def test_json_written_once_per_distinct_list_is_the_json_of_each() -> None:
         [{"x": None}], [{"x": 1.5}],
     ]  # fmt: skip
     assert [convert(v) for v in values] == [json.dumps(v) for v in values]
+
+
+def test_copy_insert_writes_the_history_bulk_create_with_history_writes(cr_a, dealer_a) -> None:
+    """On PostgreSQL new records go in by COPY and their history rows are copied from them by
+    the server; on any database the records and history rows equal those of Django's
+    bulk_create_with_history."""
+    from decimal import Decimal
+
+    from django_scopes import scope
+    from simple_history.utils import bulk_create_with_history
+
+    from autocrm.customers.models import Customer, Vehicle
+    from autocrm.imports.bulk import build, insert_with_history
+
+    now = timezone.now()
+
+    def records(tag: str) -> tuple[list[Customer], list[dict]]:
+        values = [
+            {"dealer_id": dealer_a.pk, "name": f"{tag}张伟{i}", "mobile": f"+86139{i:08d}",
+             "quality_issues": [{"code": "x", "kind": "missing", "field": "f"}],
+             "birth_date": dt.date(1990, 1, 1 + i), "created_at": now, "updated_at": now,
+             "responsible_staff_id": cr_a.pk}
+            for i in range(3)
+        ]  # fmt: skip
+        return [build(Customer, v) for v in values], values
+
+    def state(customers: list[Customer]) -> list[tuple]:
+        skip = {"id", "history_id", "name", "mobile"}
+        rows = []
+        for model in (Customer, Customer.history.model):
+            for row in (
+                model.objects.filter(id__in=[c.pk for c in customers]).order_by("id").values()
+            ):
+                rows.append(tuple((k, v) for k, v in sorted(row.items()) if k not in skip))
+        return rows
+
+    with scope(dealer=dealer_a.pk):
+        ours, _ = records("a")
+        insert_with_history(Customer, ours, user=cr_a, reason="导入", date=now)
+        theirs, _ = records("b")
+        bulk_create_with_history(
+            theirs, Customer, default_user=cr_a, default_change_reason="导入", default_date=now
+        )
+        assert len(state(ours)) == 6
+        assert state(ours) == state(theirs)
+        vehicle = build(Vehicle, {"dealer_id": dealer_a.pk, "customer_id": ours[0].pk,
+                                  "vin": "LSVAM4187C2184847", "purchase_price": Decimal("1.50"),
+                                  "created_at": now})  # fmt: skip
+        insert_with_history(Vehicle, [vehicle], user=None, reason="导入", date=now)
+        history = Vehicle.history.get(id=vehicle.pk)
+        assert (history.vin, history.purchase_price, history.history_type) == (
+            "LSVAM4187C2184847",
+            Decimal("1.50"),
+            "+",
+        )
+        assert history.history_user_id is None and history.history_date == now
