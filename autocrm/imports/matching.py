@@ -10,10 +10,12 @@ non-empty and different; a stored value is never blanked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, QuerySet
 
 from autocrm.customers.models import Customer, Vehicle
@@ -112,6 +114,27 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
         yield items[start : start + LOOKUP_CHUNK]
 
 
+@contextlib.contextmanager
+def _btree_lookups() -> Iterator[None]:
+    """PostgreSQL plans the lookups without bitmap scans, so `mobile IN (…2,000 numbers…)` is
+    answered from the (dealer, mobile) b-tree. pg_trgm also answers equality, and the planner
+    took the trigram index for it: one such lookup took 30 s while a large import's new rows
+    sat in that GIN index's pending list (GIN indexes are only read by bitmap scans). The
+    setting is restored afterwards, also inside a caller's transaction."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_bitmapscan')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SELECT set_config('enable_bitmapscan', 'off', true)")
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [previous])
+
+
 class Matcher:
     """Looks up the dealer's existing records for a set of rows in a few chunked queries.
 
@@ -182,6 +205,10 @@ class Matcher:
         self._whole_dealer_loaded = True
 
     def _load_keys(self, vins: set[str], id_numbers: set[str], mobiles: set[str]) -> None:
+        with _btree_lookups():
+            self._look_up(vins, id_numbers, mobiles)
+
+    def _look_up(self, vins: set[str], id_numbers: set[str], mobiles: set[str]) -> None:
         active = self._customers().filter(merged_into__isnull=True, is_active=True)
         for chunk in _chunks(vins - self.vehicle_by_vin.keys()):
             for row in (

@@ -451,3 +451,21 @@ def test_one_pass_import_gives_the_preview_and_apply_result(cr_a, dealer_a, monk
     assert expected[0] == (59, 1, 1)
     assert [e.row for e in analysis.errors] == [31]
     assert batch.rows_done == batch.rows_total == 61
+
+
+@pytest.mark.postgres_only
+def test_key_lookups_leave_the_planner_settings_as_they_were(cr_a, dealer_a) -> None:
+    """The import's lookups run without bitmap scans (the trigram index must not answer
+    `mobile IN (…)`); the caller's transaction gets its setting back."""
+    from django.db import connection
+
+    with scope(dealer=dealer_a.pk):
+        matcher = matching.Matcher(dealer_a.pk)
+        with connection.cursor() as cursor:
+            with matching._btree_lookups():
+                cursor.execute("SHOW enable_bitmapscan")
+                assert cursor.fetchone() == ("off",)
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone() == ("on",)
+        matcher._load_keys(set(), set(), {"+8613912345678"})
+        assert matcher.customer_by_mobile == {}
