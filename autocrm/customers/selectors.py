@@ -28,12 +28,19 @@ class CustomerPage:
     term: SearchTerm | None
 
 
+def _vehicles_with_reversed_vin() -> QuerySet[Vehicle]:
+    return Vehicle.objects.annotate(vin_reversed=Reverse("vin"))
+
+
+def _vin_ends_with(tail: str) -> Q:
+    """VIN ends with `tail`, as `reverse(vin) LIKE 'liat%'` (on `_vehicles_with_reversed_vin`):
+    a prefix search on the reversed VIN, which PostgreSQL answers from the
+    `vehicle_vin_reversed` b-tree."""
+    return Q(vin_reversed__startswith=tail[::-1])
+
+
 def _vins_ending(tail: str) -> QuerySet[Vehicle]:
-    """Vehicles whose VIN ends with `tail`, as `reverse(vin) LIKE 'liat%'`: a prefix search on
-    the reversed VIN, which PostgreSQL answers from the `vehicle_vin_reversed` b-tree."""
-    return Vehicle.objects.annotate(vin_reversed=Reverse("vin")).filter(
-        vin_reversed__startswith=tail[::-1]
-    )
+    return _vehicles_with_reversed_vin().filter(_vin_ends_with(tail))
 
 
 def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
@@ -55,8 +62,8 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
         )
         return qs.filter(Q(mobile__contains=term.value) | Q(id__in=owners))
     if term.kind == "plate_or_vin":
-        vehicles = Vehicle.objects.annotate(vin_reversed=Reverse("vin")).filter(
-            Q(plate_number__contains=term.value) | Q(vin_reversed__startswith=term.value[::-1])
+        vehicles = _vehicles_with_reversed_vin().filter(
+            Q(plate_number__contains=term.value) | _vin_ends_with(term.value)
         )
         return qs.filter(id__in=vehicles.values("customer_id"))
     if term.kind == "plate":

@@ -365,9 +365,12 @@ def batch_content(batch: ImportBatch) -> bytes:
         raise ImportFileError(_("The uploaded file is no longer available.")) from exc
 
 
+def batch_sheet(batch: ImportBatch) -> Sheet:
+    return read_sheet(batch_content(batch), batch.file_name)
+
+
 def batch_analysis(batch: ImportBatch) -> Analysis:
-    sheet = read_sheet(batch_content(batch), batch.file_name)
-    return analyse(dealer_id=batch.dealer_id, sheet=sheet, mapping=batch.mapping)
+    return analyse(dealer_id=batch.dealer_id, sheet=batch_sheet(batch), mapping=batch.mapping)
 
 
 @transaction.atomic
@@ -465,21 +468,18 @@ def _apply(
     if not claimed:
         raise ValidationError(_("This import has already been applied."))
     batch.refresh_from_db()
-    writer: _Writer | None = None
     chunk: list[ValidRow] = []
     result: Analysis | None = None
     try:
         if analysis is not None and analysis.mapping == batch.mapping:
             sheet = analysis.sheet
             rows = analysis.rows
-            chunks: Iterator[tuple[list[ValidRow], int]] = (
-                (rows[i : i + batch_size], len(rows[i : i + batch_size]))
-                for i in range(0, len(rows), batch_size)
-            )
+            parts = (rows[i : i + batch_size] for i in range(0, len(rows), batch_size))
+            chunks: Iterator[tuple[list[ValidRow], int]] = ((p, len(p)) for p in parts)
             covered = len(rows)
         else:
             if sheet is None:
-                sheet = read_sheet(batch_content(batch), batch.file_name)
+                sheet = batch_sheet(batch)
             work = _work_for(batch.dealer_id, sheet, batch.mapping)
             chunks = validated_chunks(work, batch_size)
             covered = len(sheet.rows)

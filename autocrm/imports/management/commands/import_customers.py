@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from autocrm.imports.export import rejected_rows_xlsx
-from autocrm.imports.models import ImportStatus
+from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.reader import ImportFileError
-from autocrm.imports.services import import_file, import_preview
+from autocrm.imports.services import Analysis, import_file, import_preview
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.policies import can_import_customers
 
@@ -62,7 +62,9 @@ class Command(BaseCommand):
                 raise CommandError(f"Import #{batch.pk} failed: {batch.error_message}")
             self.stdout.write(self.style.SUCCESS(f"import #{batch.pk} applied"))
 
-    def _report(self, path: Path, batch: Any, analysis: Any, errors_path: str | None) -> None:
+    def _report(
+        self, path: Path, batch: ImportBatch, analysis: Analysis, errors_path: str | None
+    ) -> None:
         out = self.stdout
         out.write(
             f"{path.name}: header in row {batch.header_row}, {batch.rows_total} rows — "
