@@ -48,6 +48,8 @@ CHOICE_FIELDS = {
 # the choices' values, computed once (`Choices.values` builds a new list on every access)
 _CHOICE_VALUES = {name: tuple(choices.values) for name, choices in CHOICE_FIELDS.items()}
 _ID_TYPES = tuple(IdType.values)
+_KINDS = frozenset(CustomerKind.values)
+_CONTACT_TYPES = frozenset(ContactType.values)
 #: What people type for gender in forms and spreadsheets.
 GENDER_SPELLINGS = {
     "男": "M", "male": "M", "m": "M", "女": "F", "female": "F", "f": "F",
@@ -119,7 +121,7 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
         data = {**data, "gender": GENDER_SPELLINGS.get(spelled, data["gender"])}
 
     if "kind" in data:
-        if data["kind"] not in CustomerKind.values:
+        if data["kind"] not in _KINDS:
             errors.add("kind", _("Choose person or organization."))
         out["kind"] = data["kind"]
 
@@ -316,7 +318,7 @@ def clean_contact_fields(data: Mapping[str, Any]) -> dict[str, Any]:
             out[text_field] = clean_text(data[text_field])
     if "contact_type" in data:
         out["contact_type"] = data["contact_type"]
-        if data["contact_type"] not in ContactType.values:
+        if data["contact_type"] not in _CONTACT_TYPES:
             errors.add("contact_type", _("Choose a contact type."))
     from autocrm.customers.models import Contact
 

@@ -66,13 +66,15 @@ def _connection() -> Any:
     return connections[DEFAULT_DB_ALIAS]
 
 
-def _is_postgres() -> bool:
+def is_postgres() -> bool:
     return _connection().vendor == "postgresql"
 
 
-def _next_ids(model: type[Model], n: int) -> list[int]:
+def next_ids(model: type[Model], n: int) -> list[int]:
     """`n` new primary keys from the table's sequence (the sequence is looked up first: as an
     argument of nextval, pg_get_serial_sequence would be evaluated again for every row)."""
+    if n == 0:
+        return []
     opts = model._meta
     with _connection().cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
@@ -87,7 +89,7 @@ def refresh_statistics(model: type[Model], *fields: str) -> None:
     records and reads all of them for every lookup of the next write batch instead of using
     the index. Only the columns the lookups filter on are analyzed (a whole-table ANALYZE
     costs seconds). A failure (a role that may not analyze) only costs that speed."""
-    if not _is_postgres():
+    if not is_postgres():
         return
     quote = _connection().ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
@@ -162,12 +164,13 @@ def _converter(field: Any) -> Callable[[Any], Any] | None:
 
 
 def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> Sequence[M]:
-    """Insert `objs` (unsaved model instances) and set their primary keys — unless `set_pks`
-    is false: then PostgreSQL numbers the rows itself and the instances stay unsaved (for
-    rows nobody refers to afterwards, such as change log entries)."""
+    """Insert `objs` (unsaved model instances) and set their primary keys, unless they all
+    have one already (taken from `next_ids`) — or unless `set_pks` is false: then PostgreSQL
+    numbers the rows itself and the instances stay unsaved (for rows nobody refers to
+    afterwards, such as change log entries)."""
     if not objs:
         return objs
-    if not _is_postgres():
+    if not is_postgres():
         return model._default_manager.bulk_create(objs, batch_size=BATCH)
     opts = model._meta
     fields = [f for f in opts.concrete_fields if not f.primary_key]
@@ -184,10 +187,12 @@ def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> S
 
         _copy(model, fields, unnumbered())
         return objs
-    ids = _next_ids(model, len(objs))
+    if any(obj.pk is None for obj in objs):
+        ids = next_ids(model, len(objs))
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
     alias = _connection().alias
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
+    for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
 
@@ -208,7 +213,7 @@ def insert_with_history(
     """Insert new records and their "created" history rows (as bulk_create_with_history)."""
     if not objs:
         return objs
-    if not _is_postgres():
+    if not is_postgres():
         return bulk_create_with_history(
             list(objs),
             model,

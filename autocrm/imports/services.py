@@ -17,7 +17,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -28,21 +27,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from autocrm.customers.choices import CustomerKind, MileageSource
-from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
 from autocrm.customers.names import given_name, name_pinyin
 from autocrm.imports import quality
-from autocrm.imports.bulk import build, copy_insert, insert_with_history, refresh_statistics
+from autocrm.imports.bulk import is_postgres
 from autocrm.imports.columns import auto_mapping, header_signature
 from autocrm.imports.matching import (
     Matcher,
     Plan,
-    Planned,
     plan_rows,
 )
 from autocrm.imports.models import ImportBatch, ImportChange, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
 from autocrm.imports.rows import RowError, RowValidator, ValidRow, date_orders_for
+from autocrm.imports.writing import (
+    BatchWriter,
+    WriteFailed,
+    WriterThread,
+    can_write_in_thread,
+)
 from autocrm.quality.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.policies import can_import_customers
@@ -57,9 +60,6 @@ PARALLEL_MIN_ROWS = 20_000
 PARALLEL_WORKERS = 4
 PARALLEL_CHUNK = 5_000
 PARALLEL_WARM_UP = 20
-#: Statistics are refreshed when an import has written this many customers, then each time
-#: it has written four times as many.
-ANALYZE_FIRST = 5_000
 
 
 @dataclass
@@ -171,14 +171,15 @@ def validated_chunks(work: _Work, size: int) -> Iterator[tuple[list[ValidRow], i
         return
     # The first rows here: loads the lazily built lookup tables (regions, phone metadata)
     # once, before the fork, instead of once in every worker.
-    yield _validate_range(work, 0, PARALLEL_WARM_UP), PARALLEL_WARM_UP
+    warm_up = _validate_range(work, 0, PARALLEL_WARM_UP)
     bounds = [(start, min(start + size, total)) for start in range(PARALLEL_WARM_UP, total, size)]
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (start, stop), rows in zip(
-                bounds, pool.imap(_validate_chunk, bounds, chunksize=1), strict=True
-            ):
+            # forked before the caller gets any rows, so before it starts threads of its own
+            results = pool.imap(_validate_chunk, bounds, chunksize=1)
+            yield warm_up, PARALLEL_WARM_UP
+            for (start, stop), rows in zip(bounds, results, strict=True):
                 yield rows, stop - start
     finally:
         _WORK = None
@@ -197,6 +198,15 @@ def _bulk_work() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the import made and still holds (the rows, the plan) sits in the youngest
+            # generation: the first collection after enabling would walk all of it (0.9 s
+            # after a 100,000-row file). Frozen and unfrozen, it moves to the oldest
+            # generation unwalked, as if it had survived collections; reference counting
+            # frees it as usual. Not in a process that froze objects of its own (a pre-fork
+            # server): unfreezing would release those too.
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -409,23 +419,8 @@ def import_remap(
 # --- apply ------------------------------------------------------------------------------
 
 
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, (date, datetime)):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        out[key] = value
-    return out
-
-
 def _from_json(model: type, values: dict[str, Any]) -> dict[str, Any]:
     return {k: model._meta.get_field(k).to_python(v) for k, v in values.items()}
-
-
-def _change_reason(batch: ImportBatch) -> str:
-    return _("Import #%(id)d: %(file)s") % {"id": batch.pk, "file": batch.file_name}
 
 
 class ApplyError(Exception):
@@ -485,39 +480,47 @@ def _apply(
             covered = len(sheet.rows)
         plan = Plan()
         matcher = Matcher(batch.dealer_id)
-        writer = _Writer(batch=batch, actor=actor, plan=plan)
+        threaded = can_write_in_thread() and covered > batch_size
+        writer = BatchWriter(batch=batch, actor=actor, plan=plan, reserve_ids=is_postgres())
         ImportBatch.objects.filter(pk=batch.pk).update(written_at=writer.now)
         batch.written_at = writer.now
         all_rows: list[ValidRow] = []
         done = 0
-        analyze_at = ANALYZE_FIRST
-        for chunk, width in chunks:
-            all_rows += chunk
-            plan_rows(chunk, matcher, plan)
-            keys = writer.add(chunk)
-            with transaction.atomic():
-                writer.write(keys)
+        thread: WriterThread | None = None
+        try:
+            for chunk, width in chunks:
+                all_rows += chunk
+                plan_rows(chunk, matcher, plan)
                 done += width
                 rows_done = round(batch.rows_total * done / covered) if covered else 0
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=rows_done)
-            writer.settle(keys)
-            if len(writer.customer_ids) >= analyze_at:
-                # the tables have grown severalfold: let the planner know before the next
-                # batch is matched against them
-                refresh_statistics(Customer, "dealer", "mobile", "id_number")
-                refresh_statistics(Vehicle, "dealer", "vin")
-                analyze_at *= 4
+                job = writer.take(writer.add(chunk), chunk, rows_done)
+                if threaded:  # written while the next chunk is planned
+                    # started once the first chunk is here: validation has forked its workers
+                    thread = thread or WriterThread(writer)
+                    writer.settle(job)
+                    thread.submit(job)
+                    continue
+                try:
+                    writer.write(job)
+                except Exception as exc:
+                    raise WriteFailed(job) from exc
+                writer.settle(job)
+        finally:
+            if thread is not None:
+                thread.close()  # raises the WriteFailed of a failed job
         chunk = []
         result = _analysis(sheet, batch.mapping, all_rows, plan)
         _record_analysis(batch, result)
     except Exception as exc:  # noqa: BLE001 - any failure rolls the import back
         log.exception("import %s failed", batch.pk)
-        numbers = [r.number for r in chunk if not r.errors]
+        first_row = min((r.number for r in chunk if not r.errors), default=None)
+        if isinstance(exc, WriteFailed):
+            first_row, exc = exc.job.first_row, exc.__cause__ or exc
         _rollback(batch)
         message = str(exc)
-        if numbers:
+        if first_row is not None:
             message = _("Failed while writing the rows from row %(row)d on: %(error)s") % {
-                "row": min(numbers),
+                "row": first_row,
                 "error": exc,
             }
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -530,244 +533,6 @@ def _apply(
     batch.finished_at = timezone.now()
     batch.save()
     return batch, result
-
-
-class _Writer:
-    """Writes the planned customers and vehicles, chunk by chunk as the rows are planned.
-
-    A customer or vehicle a later chunk changes again (the same person further down the file)
-    is updated then, like any record that existed before the import."""
-
-    def __init__(self, *, batch: ImportBatch, actor: Staff, plan: Plan) -> None:
-        self.batch = batch
-        self.actor = actor
-        self.plan = plan
-        self.reason = _change_reason(batch)
-        self.dealer = Dealer.objects.get(pk=batch.dealer_id)
-        self.now = timezone.now()
-        self.customer_ids: dict[str, int] = {}
-        self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
-        self.vehicle_ids: dict[str, int] = {}  # VIN → id of the vehicles this import created
-        # rows per customer entity (for deriving pinyin and scores once per customer)
-        self.rows_of: dict[str, list[int]] = {}
-        self.derived_of: dict[int, dict[str, Any]] = {}
-
-    def add(self, rows: Sequence[ValidRow]) -> list[str]:
-        """Take in planned rows; returns the customers they have something to write for."""
-        touched: dict[str, None] = {}
-        for row in rows:
-            if row.errors or row.number not in self.plan.statuses:
-                continue
-            key = row.entity
-            planned = self.plan.customers[key]
-            if planned.existing_id and key not in self.customer_ids:
-                self.customer_ids[key] = planned.existing_id
-            self.rows_of.setdefault(key, []).append(row.number)
-            if row.derived is not None:
-                self.derived_of[row.number] = row.derived
-            touched[key] = None
-            vin = row.vehicle.get("vin") if row.vehicle else None
-            if vin:
-                vehicle = self.plan.vehicles[vin]
-                own = self.vehicles_of.setdefault(vehicle.owner, [])
-                if all(v is not vehicle for _vin, v in own):
-                    own.append((vin, vehicle))
-                touched[vehicle.owner] = None
-        return [k for k in touched if self._has_work(k, self.plan.customers[k])]
-
-    def settle(self, keys: list[str]) -> None:
-        """After a chunk is written: its records now exist as written, so a later row of the
-        same customer or vehicle changes them like stored ones, and matching the next chunks
-        against the database does not find them (`Matcher` knows only older records)."""
-        for key in keys:
-            planned = self.plan.customers[key]
-            if planned.existing_id is None:
-                planned.existing_id = self.customer_ids[key]
-            planned.original = dict(planned.values)
-            planned.changed = set()
-            for vin, vehicle in self.vehicles_of.get(key, []):
-                if vehicle.existing_id is None:
-                    vehicle.existing_id = self.vehicle_ids[vin]
-                vehicle.original = dict(vehicle.values)
-                vehicle.changed = set()
-
-    def _has_work(self, key: str, planned: Planned) -> bool:
-        return (
-            planned.existing_id is None
-            or bool(planned.changed)
-            or any(v.existing_id is None or v.changed for _vin, v in self.vehicles_of.get(key, []))
-        )
-
-    def write(self, keys: list[str]) -> None:
-        changes: list[ImportChange] = []
-        new_keys = [k for k in keys if self.plan.customers[k].existing_id is None]
-        upd_keys = [
-            k for k in keys if self.plan.customers[k].existing_id and self.plan.customers[k].changed
-        ]
-        # 1. new customers, scored before they are inserted
-        created: list[Customer] = []
-        for key in new_keys:
-            planned = self.plan.customers[key]
-            values = {
-                "dealer_id": self.dealer.pk,
-                "kind": CustomerKind.PERSON,
-                "created_by_id": self.actor.pk,
-                "created_at": self.now,
-                "updated_at": self.now,
-                "responsible_staff_id": self.actor.pk,
-                **planned.values,
-            }
-            rows = self.rows_of[key]
-            derived = self.derived_of.get(rows[0]) if len(rows) == 1 else None
-            if derived is None:  # several rows make this customer: derive from them all
-                derived = quality.new_customer_derived(
-                    values,
-                    dealer_province=self.dealer.province,
-                    vehicles=[
-                        VehicleFacts(vin, v.values.get("purchase_date"), False)
-                        for vin, v in self.vehicles_of.get(key, [])
-                    ],
-                    now=self.now,
-                )
-            values.update(derived)
-            created.append(build(Customer, values))
-        if created:
-            insert_with_history(
-                Customer, created, user=self.actor, reason=self.reason, date=self.now
-            )
-            for key, customer in zip(new_keys, created, strict=True):
-                self.customer_ids[key] = customer.pk
-            changes.append(self._created("customer", [c.pk for c in created]))
-        # 2. changed customers
-        if upd_keys:
-            by_id = Customer.objects.in_bulk([self.plan.customers[k].existing_id for k in upd_keys])
-            fields: set[str] = {"updated_at"}
-            objs = []
-            for key in upd_keys:
-                planned = self.plan.customers[key]
-                customer = by_id[planned.existing_id]
-                before = {f: getattr(customer, f) for f in (*planned.changed, "updated_at")}
-                for name in planned.changed:
-                    setattr(customer, name, planned.values[name])
-                fields |= planned.changed
-                if "name" in planned.changed:
-                    customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-                    customer.given_name = given_name(customer.name)
-                    fields |= {"name_pinyin", "name_initials", "given_name"}
-                customer.updated_at = self.now
-                objs.append(customer)
-                changes.append(self._updated("customer", customer, before, planned))
-            bulk_update_with_history(
-                objs,
-                Customer,
-                sorted(fields),
-                batch_size=1000,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
-        # 3. vehicles
-        new_vehicles: list[Vehicle] = []
-        new_vins: list[str] = []
-        upd_vehicles: list[tuple[Vehicle, Planned]] = []
-        for key in keys:
-            for vin, planned in self.vehicles_of.get(key, []):
-                if planned.existing_id is None:
-                    new_vins.append(vin)
-                    new_vehicles.append(
-                        build(
-                            Vehicle,
-                            {
-                                "dealer_id": self.dealer.pk,
-                                "customer_id": self.customer_ids[key],
-                                "created_at": self.now,
-                                **planned.values,
-                            },
-                        )
-                    )
-                elif planned.changed:
-                    upd_vehicles.append((Vehicle(pk=planned.existing_id), planned))
-        if new_vehicles:
-            insert_with_history(
-                Vehicle, new_vehicles, user=self.actor, reason=self.reason, date=self.now
-            )
-            readings = [
-                build(
-                    MileageReading,
-                    {
-                        "dealer_id": self.dealer.pk,
-                        "vehicle_id": v.pk,
-                        "mileage_km": v.mileage_km,
-                        "read_on": v.mileage_read_on or self.now.date(),
-                        "source": MileageSource.IMPORT,
-                        "recorded_by_id": self.actor.pk,
-                    },
-                )
-                for v in new_vehicles
-                if v.mileage_km is not None
-            ]
-            copy_insert(MileageReading, readings, set_pks=False)
-            self.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
-            changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
-        if upd_vehicles:
-            by_id = Vehicle.objects.in_bulk([p.existing_id for _v, p in upd_vehicles])
-            objs = []
-            fields = set()
-            for _stub, planned in upd_vehicles:
-                vehicle = by_id[planned.existing_id]
-                before = {f: getattr(vehicle, f) for f in planned.changed}
-                for name in planned.changed:
-                    setattr(vehicle, name, planned.values[name])
-                fields |= planned.changed
-                objs.append(vehicle)
-                changes.append(self._updated("vehicle", vehicle, before, planned))
-            bulk_update_with_history(
-                objs,
-                Vehicle,
-                sorted(fields),
-                batch_size=1000,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
-        # 4. scores of existing customers whose record or vehicles changed
-        rescore = {
-            self.customer_ids[k] for k in keys if self.plan.customers[k].existing_id is not None
-        }
-        quality.refresh_scores(rescore, now=self.now)
-        copy_insert(ImportChange, changes, set_pks=False)
-
-    def _created(self, model: str, pks: list[int]) -> ImportChange:
-        return build(
-            ImportChange,
-            {
-                "dealer_id": self.dealer.pk,
-                "batch_id": self.batch.pk,
-                "model": model,
-                "object_id": None,
-                "object_ids": pks,
-                "action": "created",
-            },
-        )
-
-    def _updated(
-        self, model: str, obj: Any, before: dict[str, Any], planned: Planned
-    ) -> ImportChange:
-        after = {name: getattr(obj, name) for name in planned.changed}
-        if model == "customer":
-            after["updated_at"] = obj.updated_at
-        return build(
-            ImportChange,
-            {
-                "dealer_id": self.dealer.pk,
-                "batch_id": self.batch.pk,
-                "model": model,
-                "object_id": obj.pk,
-                "action": "updated",
-                "before": _jsonable(before),
-                "after": _jsonable(after),
-            },
-        )
 
 
 # --- undo -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ matching, idempotency, undo and roll-back of a failed apply."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
-from autocrm.imports import matching, services
+from autocrm.imports import matching, services, writing
 from autocrm.imports.columns import auto_mapping
 from autocrm.imports.export import ERROR_HEADER, rejected_rows_xlsx
 from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
@@ -263,15 +264,15 @@ def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -
     batch, _ = preview(cr_a, xlsx(rows))
     before = dump(dealer_a)
     calls = {"n": 0}
-    original = services._Writer.write
+    original = writing.BatchWriter.write
 
-    def failing_write(self, keys):
+    def failing_write(self, job):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        return original(self, keys)
+        return original(self, job)
 
-    monkeypatch.setattr(services._Writer, "write", failing_write)
+    monkeypatch.setattr(writing.BatchWriter, "write", failing_write)
     batch = apply(cr_a, batch, batch_size=3)
     assert batch.status == ImportStatus.FAILED
     assert "from row 8 on: disk full" in batch.error_message
@@ -469,3 +470,82 @@ def test_key_lookups_leave_the_planner_settings_as_they_were(cr_a, dealer_a) -> 
             assert cursor.fetchone() == ("on",)
         matcher._load_keys(set(), set(), {"+8613912345678"})
         assert matcher.customer_by_mobile == {}
+
+
+def _threaded_file() -> bytes:
+    rows = [["客户姓名", "手机号码", "电子邮箱", "车架号", "行驶里程"]]
+    rows += [[f"客户{i}", f"139{i:08d}", "", "", ""] for i in range(40)]
+    rows[12][1] = "1390000"  # rejected
+    rows[5][3:5] = [VIN1, 1200]
+    rows.append(["客户3", "13900000003", "k3@example.com", VIN2, 300])  # row 5's customer
+    rows.append(["客户4", "13900000004", "k4@example.com", VIN1, ""])  # row 6's, again
+    return xlsx(rows)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_writer_thread_gives_the_same_result_as_writing_in_turn(
+    cr_a, dealer_a, monkeypatch
+) -> None:
+    """Outside a transaction, on PostgreSQL, chunks are written by a thread of its own while
+    the next ones are planned; records, counts and undo are those of writing in turn."""
+    content = _threaded_file()
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    monkeypatch.setattr(writing, "ANALYZE_FIRST", 10)
+    monkeypatch.setattr(services, "can_write_in_thread", lambda: False)
+    with scope(dealer=dealer_a.pk):
+        batch, _ = services.import_file(actor=cr_a, content=content, filename="x.xlsx")
+    expected = ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a))
+    assert batch.status == ImportStatus.APPLIED
+    assert expected[0] == (39, 2, 1)
+    with scope(dealer=dealer_a.pk):
+        services.import_undo(actor=cr_a, batch=batch)
+        assert not Customer.objects.filter(dealer=dealer_a).exists()
+
+    monkeypatch.undo()
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    monkeypatch.setattr(writing, "ANALYZE_FIRST", 10)
+    threads: list[str] = []
+    original = writing.BatchWriter.write
+
+    def recording_write(self, job):
+        threads.append(threading.current_thread().name)
+        return original(self, job)
+
+    monkeypatch.setattr(writing.BatchWriter, "write", recording_write)
+    with scope(dealer=dealer_a.pk):
+        batch, analysis = services.import_file(actor=cr_a, content=content, filename="x.xlsx")
+    assert set(threads) == {"import-writer"} and len(threads) == 9
+    assert batch.status == ImportStatus.APPLIED
+    assert ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a)) == (
+        expected
+    )
+    assert batch.rows_done == batch.rows_total == 42
+    with scope(dealer=dealer_a.pk):
+        services.import_undo(actor=cr_a, batch=batch)
+        assert not Customer.objects.filter(dealer=dealer_a).exists()
+        assert not Vehicle.objects.filter(dealer=dealer_a).exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_failure_in_the_writer_thread_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -> None:
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    before = dump(dealer_a)
+    calls = {"n": 0}
+    original = writing.BatchWriter.write
+
+    def failing_write(self, job):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return original(self, job)
+
+    monkeypatch.setattr(writing.BatchWriter, "write", failing_write)
+    with scope(dealer=dealer_a.pk):
+        batch, _ = services.import_file(actor=cr_a, content=_threaded_file(), filename="x.xlsx")
+    assert batch.status == ImportStatus.FAILED
+    # the third job holds rows 12-16 (sheet rows 2-6 are the first job's)
+    assert "from row 12 on: disk full" in batch.error_message
+    assert calls["n"] == 3  # the jobs after the failed one were skipped
+    assert dump(dealer_a) == before

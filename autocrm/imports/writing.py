@@ -1,0 +1,420 @@
+"""Writing an import's planned customers and vehicles, chunk by chunk.
+
+`BatchWriter.take` turns what one chunk of rows plans into a `WriteJob`: a copy of the planned
+records, since the plan goes on changing while later chunks are planned. On PostgreSQL the
+job's new records get their ids from the sequences when it is taken, so the plan knows them at
+once (a later row of the same person updates the record) and the job can be written by a
+`WriterThread` on a connection of its own while the main thread plans the next chunk — the
+database's work (COPY, indexes, foreign-key checks, COMMIT) then overlaps the client's.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import queue
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from autocrm.customers.choices import CustomerKind, MileageSource
+from autocrm.customers.models import Customer, MileageReading, Vehicle
+from autocrm.customers.names import given_name, name_pinyin
+from autocrm.imports import quality
+from autocrm.imports.bulk import (
+    build,
+    copy_insert,
+    insert_with_history,
+    next_ids,
+    refresh_statistics,
+)
+from autocrm.imports.matching import Plan, Planned
+from autocrm.imports.models import ImportBatch, ImportChange
+from autocrm.imports.rows import ValidRow
+from autocrm.quality.scoring import VehicleFacts
+from autocrm.tenancy.models import Dealer, Staff
+
+#: Statistics are refreshed when an import has created this many customers, then each time
+#: it has created four times as many.
+ANALYZE_FIRST = 5_000
+#: Jobs taken but not yet written, at most (each holds one chunk's records).
+QUEUED_JOBS = 2
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def change_reason(batch: ImportBatch) -> str:
+    return _("Import #%(id)d: %(file)s") % {"id": batch.pk, "file": batch.file_name}
+
+
+def _copy(planned: Planned) -> Planned:
+    """What writing needs of a planned record, as it is now."""
+    return Planned(
+        planned.existing_id, {}, dict(planned.values), changed=set(planned.changed),
+        owner=planned.owner,
+    )  # fmt: skip
+
+
+@dataclass
+class WriteJob:
+    """One chunk's writes, independent of the plan's later changes."""
+
+    keys: list[str]  # customer entities with something to write
+    customers: dict[str, Planned]  # by entity key (copies)
+    vehicles: dict[str, list[tuple[str, Planned]]]  # per customer: (VIN, copy)
+    #: derived values of a new customer made by one row (computed by the validation worker)
+    derived: dict[str, dict[str, Any] | None]
+    customer_ids: dict[str, int] = field(default_factory=dict)  # existing, or reserved/new
+    vehicle_ids: dict[str, int] = field(default_factory=dict)  # VIN → id of new vehicles
+    first_row: int | None = None  # the first valid row of the chunk (for a failure message)
+    rows_done: int = 0  # progress once written
+    analyze: bool = False  # refresh the lookup columns' statistics once written
+
+
+class WriteFailed(Exception):
+    """Writing a job failed; the cause is chained."""
+
+    def __init__(self, job: WriteJob) -> None:
+        super().__init__(job.first_row)
+        self.job = job
+
+
+class BatchWriter:
+    """Takes the planned customers and vehicles chunk by chunk as the rows are planned, and
+    writes them.
+
+    A customer or vehicle a later chunk changes again (the same person further down the file)
+    is updated then, like any record that existed before the import."""
+
+    def __init__(self, *, batch: ImportBatch, actor: Staff, plan: Plan, reserve_ids: bool) -> None:
+        self.batch = batch
+        self.actor = actor
+        self.plan = plan
+        self.reserve_ids = reserve_ids
+        self.reason = change_reason(batch)
+        self.dealer = Dealer.objects.get(pk=batch.dealer_id)
+        self.now = timezone.now()
+        self.customer_ids: dict[str, int] = {}
+        self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
+        # rows per customer entity (for deriving pinyin and scores once per customer)
+        self.rows_of: dict[str, list[int]] = {}
+        self.derived_of: dict[int, dict[str, Any]] = {}
+        self.created = 0
+        self._analyze_at = ANALYZE_FIRST
+
+    def add(self, rows: list[ValidRow]) -> list[str]:
+        """Take in planned rows; returns the customers they have something to write for."""
+        touched: dict[str, None] = {}
+        for row in rows:
+            if row.errors or row.number not in self.plan.statuses:
+                continue
+            key = row.entity
+            planned = self.plan.customers[key]
+            if planned.existing_id and key not in self.customer_ids:
+                self.customer_ids[key] = planned.existing_id
+            self.rows_of.setdefault(key, []).append(row.number)
+            if row.derived is not None:
+                self.derived_of[row.number] = row.derived
+            touched[key] = None
+            vin = row.vehicle.get("vin") if row.vehicle else None
+            if vin:
+                vehicle = self.plan.vehicles[vin]
+                own = self.vehicles_of.setdefault(vehicle.owner, [])
+                if all(v is not vehicle for _vin, v in own):
+                    own.append((vin, vehicle))
+                touched[vehicle.owner] = None
+        return [k for k in touched if self._has_work(k, self.plan.customers[k])]
+
+    def _has_work(self, key: str, planned: Planned) -> bool:
+        return (
+            planned.existing_id is None
+            or bool(planned.changed)
+            or any(v.existing_id is None or v.changed for _vin, v in self.vehicles_of.get(key, []))
+        )
+
+    def take(self, keys: list[str], rows: list[ValidRow], rows_done: int) -> WriteJob:
+        """The writes of these customers as they are planned now."""
+        job = WriteJob(keys=keys, customers={}, vehicles={}, derived={}, rows_done=rows_done)
+        for key in keys:
+            planned = self.plan.customers[key]
+            job.customers[key] = _copy(planned)
+            job.vehicles[key] = [(vin, _copy(v)) for vin, v in self.vehicles_of.get(key, [])]
+            if planned.existing_id is not None:
+                job.customer_ids[key] = self.customer_ids[key]
+            else:
+                numbers = self.rows_of[key]
+                job.derived[key] = self.derived_of.get(numbers[0]) if len(numbers) == 1 else None
+        job.first_row = min((r.number for r in rows if not r.errors), default=None)
+        new = [k for k in keys if job.customers[k].existing_id is None]
+        self.created += len(new)
+        if self.created >= self._analyze_at:
+            # the tables have grown severalfold: let the planner know before the next
+            # chunks are matched against them
+            job.analyze = True
+            self._analyze_at *= 4
+        if self.reserve_ids:
+            job.customer_ids.update(zip(new, next_ids(Customer, len(new)), strict=True))
+            vins = [vin for k in keys for vin, v in job.vehicles[k] if v.existing_id is None]
+            job.vehicle_ids = dict(zip(vins, next_ids(Vehicle, len(vins)), strict=True))
+        return job
+
+    def settle(self, job: WriteJob) -> None:
+        """Once the job's ids are known: its records exist as planned now, so a later row of the
+        same customer or vehicle changes them like stored ones, and matching the next chunks
+        against the database does not find them (`Matcher` knows only older records)."""
+        for key in job.keys:
+            planned = self.plan.customers[key]
+            if planned.existing_id is None:
+                planned.existing_id = self.customer_ids[key] = job.customer_ids[key]
+            planned.original = dict(planned.values)
+            planned.changed = set()
+            for vin, vehicle in self.vehicles_of.get(key, []):
+                if vehicle.existing_id is None:
+                    vehicle.existing_id = job.vehicle_ids[vin]
+                vehicle.original = dict(vehicle.values)
+                vehicle.changed = set()
+
+    def write(self, job: WriteJob) -> None:
+        """Write one job in a transaction of its own, with the batch's progress."""
+        with transaction.atomic():
+            self._write(job)
+            ImportBatch.objects.filter(pk=self.batch.pk).update(rows_done=job.rows_done)
+        if job.analyze:
+            refresh_statistics(Customer, "dealer", "mobile", "id_number")
+            refresh_statistics(Vehicle, "dealer", "vin")
+
+    def _write(self, job: WriteJob) -> None:
+        changes: list[ImportChange] = []
+        customers = job.customers
+        new_keys = [k for k in job.keys if customers[k].existing_id is None]
+        upd_keys = [k for k in job.keys if customers[k].existing_id and customers[k].changed]
+        # 1. new customers, scored before they are inserted
+        created: list[Customer] = []
+        for key in new_keys:
+            planned = customers[key]
+            values = {
+                "dealer_id": self.dealer.pk,
+                "kind": CustomerKind.PERSON,
+                "created_by_id": self.actor.pk,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "responsible_staff_id": self.actor.pk,
+                **planned.values,
+            }
+            if key in job.customer_ids:
+                values["id"] = job.customer_ids[key]
+            derived = job.derived[key]
+            if derived is None:  # several rows make this customer: derive from them all
+                derived = quality.new_customer_derived(
+                    values,
+                    dealer_province=self.dealer.province,
+                    vehicles=[
+                        VehicleFacts(vin, v.values.get("purchase_date"), False)
+                        for vin, v in job.vehicles[key]
+                    ],
+                    now=self.now,
+                )
+            values.update(derived)
+            created.append(build(Customer, values))
+        if created:
+            insert_with_history(
+                Customer, created, user=self.actor, reason=self.reason, date=self.now
+            )
+            for key, customer in zip(new_keys, created, strict=True):
+                job.customer_ids[key] = customer.pk
+            changes.append(self._created("customer", [c.pk for c in created]))
+        # 2. changed customers
+        if upd_keys:
+            by_id = Customer.objects.in_bulk([customers[k].existing_id for k in upd_keys])
+            fields: set[str] = {"updated_at"}
+            objs = []
+            for key in upd_keys:
+                planned = customers[key]
+                customer = by_id[planned.existing_id]
+                before = {f: getattr(customer, f) for f in (*planned.changed, "updated_at")}
+                for name in planned.changed:
+                    setattr(customer, name, planned.values[name])
+                fields |= planned.changed
+                if "name" in planned.changed:
+                    customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
+                    customer.given_name = given_name(customer.name)
+                    fields |= {"name_pinyin", "name_initials", "given_name"}
+                customer.updated_at = self.now
+                objs.append(customer)
+                changes.append(self._updated("customer", customer, before, planned))
+            bulk_update_with_history(
+                objs,
+                Customer,
+                sorted(fields),
+                batch_size=1000,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+        # 3. vehicles
+        new_vehicles: list[Vehicle] = []
+        new_vins: list[str] = []
+        upd_vehicles: list[Planned] = []
+        for key in job.keys:
+            for vin, planned in job.vehicles[key]:
+                if planned.existing_id is None:
+                    values = {
+                        "dealer_id": self.dealer.pk,
+                        "customer_id": job.customer_ids[key],
+                        "created_at": self.now,
+                        **planned.values,
+                    }
+                    if vin in job.vehicle_ids:
+                        values["id"] = job.vehicle_ids[vin]
+                    new_vins.append(vin)
+                    new_vehicles.append(build(Vehicle, values))
+                elif planned.changed:
+                    upd_vehicles.append(planned)
+        if new_vehicles:
+            insert_with_history(
+                Vehicle, new_vehicles, user=self.actor, reason=self.reason, date=self.now
+            )
+            readings = [
+                build(
+                    MileageReading,
+                    {
+                        "dealer_id": self.dealer.pk,
+                        "vehicle_id": v.pk,
+                        "mileage_km": v.mileage_km,
+                        "read_on": v.mileage_read_on or self.now.date(),
+                        "source": MileageSource.IMPORT,
+                        "recorded_by_id": self.actor.pk,
+                    },
+                )
+                for v in new_vehicles
+                if v.mileage_km is not None
+            ]
+            copy_insert(MileageReading, readings, set_pks=False)
+            job.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
+            changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
+        if upd_vehicles:
+            by_id = Vehicle.objects.in_bulk([p.existing_id for p in upd_vehicles])
+            objs = []
+            fields = set()
+            for planned in upd_vehicles:
+                vehicle = by_id[planned.existing_id]
+                before = {f: getattr(vehicle, f) for f in planned.changed}
+                for name in planned.changed:
+                    setattr(vehicle, name, planned.values[name])
+                fields |= planned.changed
+                objs.append(vehicle)
+                changes.append(self._updated("vehicle", vehicle, before, planned))
+            bulk_update_with_history(
+                objs,
+                Vehicle,
+                sorted(fields),
+                batch_size=1000,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+        # 4. scores of existing customers whose record or vehicles changed
+        rescore = {job.customer_ids[k] for k in job.keys if customers[k].existing_id is not None}
+        quality.refresh_scores(rescore, now=self.now)
+        copy_insert(ImportChange, changes, set_pks=False)
+
+    def _created(self, model: str, pks: list[int]) -> ImportChange:
+        return build(
+            ImportChange,
+            {
+                "dealer_id": self.dealer.pk,
+                "batch_id": self.batch.pk,
+                "model": model,
+                "object_id": None,
+                "object_ids": pks,
+                "action": "created",
+            },
+        )
+
+    def _updated(
+        self, model: str, obj: Any, before: dict[str, Any], planned: Planned
+    ) -> ImportChange:
+        after = {name: getattr(obj, name) for name in planned.changed}
+        if model == "customer":
+            after["updated_at"] = obj.updated_at
+        return build(
+            ImportChange,
+            {
+                "dealer_id": self.dealer.pk,
+                "batch_id": self.batch.pk,
+                "model": model,
+                "object_id": obj.pk,
+                "action": "updated",
+                "before": jsonable(before),
+                "after": jsonable(after),
+            },
+        )
+
+
+def can_write_in_thread() -> bool:
+    """A thread of its own writes on a connection of its own: only on PostgreSQL, and not
+    inside a caller's transaction (whose rows another connection would not see, and whose
+    roll-back would not undo the thread's commits)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+class WriterThread:
+    """Writes jobs in order, in a thread with its own database connection (Django's
+    connections are per thread), while the caller takes the next ones. The caller's context
+    (the dealer scope) goes with it. After a failed job the rest are skipped; `submit` and
+    `close` raise the `WriteFailed`."""
+
+    def __init__(self, writer: BatchWriter) -> None:
+        self._writer = writer
+        self._jobs: queue.Queue[WriteJob | None] = queue.Queue(maxsize=QUEUED_JOBS)
+        self._failure: WriteFailed | None = None
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(
+            target=context.run, args=(self._run,), name="import-writer", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (job := self._jobs.get()) is not None:
+                if self._failure is not None:
+                    continue  # skip the rest after a failure
+                try:
+                    self._writer.write(job)
+                except Exception as exc:  # noqa: BLE001 - reported to the caller
+                    failure = WriteFailed(job)
+                    failure.__cause__ = exc
+                    self._failure = failure
+        finally:
+            connections.close_all()  # this thread's connection
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def submit(self, job: WriteJob) -> None:
+        self._raise_failure()
+        self._jobs.put(job)
+
+    def close(self) -> None:
+        """Wait until every submitted job is written (or skipped after a failure)."""
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        self._raise_failure()
