@@ -75,6 +75,8 @@ class Planned:
     owner: str = ""  # vehicles: the key of the customer entity
 
     def apply(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
+        if self.existing_id is None and not self.locked:
+            return self._first(incoming, spec)
         touched = False
         for main, deps in spec.items():
             value = incoming.get(main)
@@ -92,6 +94,30 @@ class Planned:
                             self.changed.add(name)
                         else:
                             self.changed.discard(name)
+        return touched
+
+    def _first(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
+        """`apply` for the first row of a new record (nothing planned or stored yet): every
+        non-empty value is taken."""
+        values, locked, changed = self.values, self.locked, self.changed
+        touched = False
+        for main, deps in spec.items():
+            value = incoming.get(main)
+            if value is None or value == "":
+                continue
+            locked.add(main)
+            if main == "mileage_km" and value <= 0:
+                continue  # an odometer only goes up (from nothing)
+            touched = True
+            values[main] = value
+            changed.add(main)
+            for name in deps:
+                if name in incoming:
+                    dep = values[name] = incoming[name]
+                    if dep is None:
+                        changed.discard(name)
+                    else:
+                        changed.add(name)
         return touched
 
 
@@ -152,6 +178,11 @@ class Matcher:
         self.last_vehicle_id = Vehicle.objects.aggregate(m=Max("id"))["m"] or 0
         self._dealer_customers: int | None = None
         self._whole_dealer_loaded = False
+
+    @property
+    def looks_up_keys(self) -> bool:
+        """False once the dealer's records are all loaded: no more lookups to plan."""
+        return not self._whole_dealer_loaded
 
     def _customers(self) -> QuerySet[Customer]:
         return Customer.objects.filter(dealer_id=self.dealer_id, id__lte=self.last_customer_id)

@@ -60,6 +60,10 @@ PARALLEL_MIN_ROWS = 20_000
 PARALLEL_WORKERS = 4
 PARALLEL_CHUNK = 5_000
 PARALLEL_WARM_UP = 20
+#: Validation workers run at a lower CPU priority: they run ahead of the writing, which (with
+#: PostgreSQL) is what the import waits for at the end; ahead at equal priority, they take the
+#: cores the writing needs (1.8 s of 19.6 s on 100,000 rows, 2 cores).
+VALIDATION_NICENESS = 10
 
 
 @dataclass
@@ -175,7 +179,9 @@ def validated_chunks(work: _Work, size: int) -> Iterator[tuple[list[ValidRow], i
     bounds = [(start, min(start + size, total)) for start in range(PARALLEL_WARM_UP, total, size)]
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+            workers, initializer=os.nice, initargs=(VALIDATION_NICENESS,)
+        ) as pool:
             # forked before the caller gets any rows, so before it starts threads of its own
             results = pool.imap(_validate_chunk, bounds, chunksize=1)
             yield warm_up, PARALLEL_WARM_UP
@@ -493,7 +499,9 @@ def _apply(
                 plan_rows(chunk, matcher, plan)
                 done += width
                 rows_done = round(batch.rows_total * done / covered) if covered else 0
-                job = writer.take(writer.add(chunk), chunk, rows_done)
+                job = writer.take(
+                    writer.add(chunk), chunk, rows_done, lookups_follow=matcher.looks_up_keys
+                )
                 if threaded:  # written while the next chunk is planned
                     # started once the first chunk is here: validation has forked its workers
                     thread = thread or WriterThread(writer)

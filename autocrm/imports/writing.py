@@ -147,8 +147,12 @@ class BatchWriter:
             or any(v.existing_id is None or v.changed for _vin, v in self.vehicles_of.get(key, []))
         )
 
-    def take(self, keys: list[str], rows: list[ValidRow], rows_done: int) -> WriteJob:
-        """The writes of these customers as they are planned now."""
+    def take(
+        self, keys: list[str], rows: list[ValidRow], rows_done: int, *, lookups_follow: bool = True
+    ) -> WriteJob:
+        """The writes of these customers as they are planned now. `lookups_follow`: the next
+        chunks are matched by looking their keys up (not against records loaded already), so
+        the statistics those lookups are planned with are refreshed as the tables grow."""
         job = WriteJob(keys=keys, customers={}, vehicles={}, derived={}, rows_done=rows_done)
         for key in keys:
             planned = self.plan.customers[key]
@@ -162,7 +166,7 @@ class BatchWriter:
         job.first_row = min((r.number for r in rows if not r.errors), default=None)
         new = [k for k in keys if job.customers[k].existing_id is None]
         self.created += len(new)
-        if self.created >= self._analyze_at:
+        if lookups_follow and self.created >= self._analyze_at:
             # the tables have grown severalfold: let the planner know before the next
             # chunks are matched against them
             job.analyze = True
