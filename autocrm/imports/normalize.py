@@ -15,10 +15,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from autocrm.quality.validators import drop_zero_width
+
 EMPTY_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "/", "无", "暂无", "n/a", "na", "null", "none", "nil", "#n/a", "空"}
 )
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _PHONE_JUNK_RE = re.compile(r"[\s\-.()（）]")
 _EXCEL_EPOCH = date(1899, 12, 30)  # the 1900 date system, including Lotus's 1900-02-29 bug
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:[ T].*)?$")
@@ -55,7 +56,7 @@ def text(value: Any) -> str:
     elif not isinstance(value, str):
         value = str(value)
     if not value.isascii():
-        value = unicodedata.normalize("NFKC", value).translate(_ZERO_WIDTH)
+        value = drop_zero_width(unicodedata.normalize("NFKC", value))
     cleaned = " ".join(value.split())
     return "" if cleaned.lower() in EMPTY_MARKERS else cleaned
 

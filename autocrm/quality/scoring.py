@@ -7,6 +7,7 @@ score a record with exactly the same rules. Weights and level bounds come from
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -160,6 +161,11 @@ def quality_level(score: int, *, good: int, fair: int) -> str:
     return "poor"
 
 
+@functools.cache
+def _missing(field_name: str) -> QualityIssue:
+    return QualityIssue(field_name, MISSING, f"{field_name}_missing")
+
+
 def score_customer(
     facts: CustomerFacts, *, config: Mapping[str, Any], now: datetime | None = None
 ) -> QualityResult:
@@ -182,7 +188,7 @@ def score_customer(
     present = completeness_checks(facts)
     comp_total = sum(comp_weights.values())
     completeness = round(100 * sum(comp_weights[k] for k, ok in present.items() if ok) / comp_total)
-    issues.extend(QualityIssue(k, MISSING, f"{k}_missing") for k, ok in present.items() if not ok)
+    issues.extend(_missing(k) for k, ok in present.items() if not ok)
 
     if now is not None and check_stale(facts, now=now, stale_after_days=config["STALE_AFTER_DAYS"]):
         issues.append(QualityIssue("record", DOUBTFUL, "record_stale"))
