@@ -85,9 +85,14 @@ def _rows_postgres(sql: str, params: list[Any]) -> pa.Table:
         with raw.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER false)") as copy:
             for block in copy:
                 buffer.write(block)
-    buffer.seek(0)
     types = {name: pa.string() for name in RAW_COLUMNS}
     types["unique_id"] = types["dealer_id"] = pa.int64()
+    if not buffer.tell():  # no customers: Arrow refuses an empty CSV file
+        return pa.table(
+            {name: pa.array([], type=t) for name, t in types.items()},
+            schema=pa.schema(list(types.items())),
+        )
+    buffer.seek(0)
     return pacsv.read_csv(
         buffer,
         read_options=pacsv.ReadOptions(column_names=list(RAW_COLUMNS)),

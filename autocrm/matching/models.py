@@ -18,6 +18,14 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+class RunStage(models.TextChoices):
+    """What a running detection is doing (shown as its progress)."""
+
+    READING = "reading", _("reading the customer records")
+    COMPARING = "comparing", _("comparing likely pairs")
+    SAVING = "saving", _("saving the candidate pairs")
+
+
 class CandidateStatus(models.TextChoices):
     OPEN = "open", _("open")
     MERGED = "merged", _("merged")
@@ -38,6 +46,7 @@ class MatchRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    stage = models.CharField(_("stage"), max_length=10, choices=RunStage.choices, blank=True)
     records = models.PositiveIntegerField(_("records"), default=0)
     pairs_compared = models.BigIntegerField(_("pairs compared"), default=0)
     candidates_found = models.PositiveIntegerField(_("candidates found"), default=0)
@@ -53,6 +62,23 @@ class MatchRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dealer or 'HQ'} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def step(self) -> int:
+        """1-based number of the running stage among `RunStage` (0 before the first)."""
+        stages = list(RunStage.values)
+        return stages.index(self.stage) + 1 if self.stage in stages else 0
+
+    @property
+    def steps(self) -> int:
+        return len(RunStage.values)
+
+    @property
+    def progress_percent(self) -> int:
+        """Stages finished, as a share (a running stage counts half)."""
+        if self.status == RunStatus.DONE:
+            return 100
+        return round(100 * max(self.step - 0.5, 0) / self.steps)
 
 
 class DuplicateCandidate(models.Model):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.customers.presenters import birth_date_display, display_mobile, personal_value
@@ -15,9 +17,12 @@ from autocrm.matching.models import (
     DuplicateCandidate,
     MatchRun,
     Merge,
+    RunStatus,
 )
 
 QUEUE_PAGE = 50
+#: A run still "running" after this long was interrupted (its process ended without saying).
+RUN_STALE_AFTER = timedelta(hours=2)
 #: Fields shown side by side on the pair page, in order, with the model's comparison name.
 PAIR_FIELDS: tuple[tuple[str, str | None], ...] = (
     ("name", "name"),
@@ -79,7 +84,27 @@ def status_counts() -> dict[str, int]:
 
 
 def last_run(dealer_id: int | None) -> MatchRun | None:
+    """The dealer's latest run (HQ's cross-dealer runs: `dealer_id` None), in any state."""
     return MatchRun.objects.filter(dealer_id=dealer_id).order_by("-started_at").first()
+
+
+def is_running(run: MatchRun | None) -> bool:
+    """The run is going on (not finished, failed or interrupted long ago)."""
+    return (
+        run is not None
+        and run.status == RunStatus.RUNNING
+        and timezone.now() - run.started_at < RUN_STALE_AFTER
+    )
+
+
+def last_run_seconds(dealer_id: int | None) -> float | None:
+    """How long the latest finished run took: what the running one may take."""
+    return (
+        MatchRun.objects.filter(dealer_id=dealer_id, status=RunStatus.DONE)
+        .order_by("-started_at")
+        .values_list("seconds", flat=True)
+        .first()
+    )
 
 
 def _display(viewer: Any, customer: Customer, name: str) -> str:

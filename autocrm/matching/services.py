@@ -33,6 +33,7 @@ from autocrm.matching.models import (
     DuplicateCandidate,
     MatchRun,
     Merge,
+    RunStage,
     RunStatus,
 )
 from autocrm.tenancy.masking import mask_mobile
@@ -100,14 +101,16 @@ def run_detection(
     from autocrm.matching.features import extract_features
     from autocrm.matching.model import predict
 
-    run = MatchRun.objects.create(dealer=dealer, started_by=started_by)
+    run = MatchRun.objects.create(dealer=dealer, started_by=started_by, stage=RunStage.READING)
     started = time.perf_counter()
     try:
         con = duckdb.connect()
         extract_features(con, dealer_id=dealer.pk)
+        _stage(run, RunStage.COMPARING)
         prediction = predict(con, mode="dealer", threshold=threshold)
         rows = _candidate_rows(con, prediction.table)
         con.close()
+        _stage(run, RunStage.SAVING)
         written = _replace_candidates(dealer=dealer, run=run, rows=rows)
     except Exception as error:
         MatchRun.objects.filter(pk=run.pk).update(
@@ -123,6 +126,13 @@ def run_detection(
     run.seconds = round(time.perf_counter() - started, 2)
     run.save()
     return run
+
+
+def _stage(run: MatchRun, stage: str) -> None:
+    """Record what the run is doing now (its own statement: the page polling it sees it)."""
+    run.stage = stage
+    with scopes_disabled():
+        MatchRun.objects.filter(pk=run.pk).update(stage=stage)
 
 
 @transaction.atomic
@@ -166,16 +176,27 @@ def run_cross_dealer_detection(
     *, started_by: Staff | None = None, threshold: float | None = None
 ) -> MatchRun:
     """HQ: people held by two dealers (撞单). Stored de-identified: masked name and mobile."""
+    with scopes_disabled():
+        run = MatchRun.objects.create(dealer=None, started_by=started_by, stage=RunStage.READING)
+        try:
+            return _cross_dealer_run(run, threshold)
+        except Exception as error:
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            )
+            raise
+
+
+def _cross_dealer_run(run: MatchRun, threshold: float | None) -> MatchRun:
     import duckdb
 
     from autocrm.matching.features import extract_features
     from autocrm.matching.model import predict
 
-    with scopes_disabled():
-        run = MatchRun.objects.create(dealer=None, started_by=started_by)
     started = time.perf_counter()
     con = duckdb.connect()
     extract_features(con, dealer_id=None)
+    _stage(run, RunStage.COMPARING)
     prediction = predict(con, mode="hq", threshold=threshold)
     rows = _candidate_rows(con, prediction.table)
     people = {
@@ -187,12 +208,13 @@ def run_cross_dealer_detection(
         ).fetchall()
     }
     con.close()
+    _stage(run, RunStage.SAVING)
 
     def mobile(uid: int) -> str:
         value = people.get(uid, ("", None))[1]
         return mask_mobile("+86" + value) if value else ""
 
-    with transaction.atomic(), scopes_disabled():
+    with transaction.atomic():
         objects = []
         for row in rows:
             low, high = row[0], row[1]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django_scopes import scope, scopes_disabled
 from huey import crontab
+from huey.api import Result
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from autocrm.matching import services
@@ -12,6 +15,15 @@ from autocrm.tenancy.models import Dealer, Staff
 
 #: When the nightly run starts (server time; the demo runs in Asia/Shanghai): 02:30.
 NIGHTLY = getattr(settings, "MATCHING_NIGHTLY", {"hour": "2", "minute": "30"})
+
+
+def finished_value(result: Any) -> Any:
+    """What a task call returned if it has already run (huey's immediate mode, as in
+    development, runs it inline and returns a result holding the value), else None (queued
+    for the background worker)."""
+    if isinstance(result, Result):
+        return result.get(blocking=False)
+    return result
 
 
 @db_task()

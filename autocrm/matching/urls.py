@@ -7,6 +7,7 @@ app_name = "matching"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("run/", views.run_now, name="run"),
+    path("run/status/", views.run_status, name="run-status"),
     path("<int:pk>/", views.pair, name="pair"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("<int:pk>/dismiss/", views.dismiss, name="dismiss"),

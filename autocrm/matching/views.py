@@ -79,7 +79,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "min_probability": min_probability,
         "q": q,
         "counts": selectors.status_counts(),
-        "run": selectors.last_run(request.user.dealer_id),
+        **_run_context(request.user.dealer_id),
         "exact_groups": len(selectors.exact_duplicate_groups()),
         "field_labels": field_labels(),
         "nav_active": "duplicates",
@@ -98,14 +98,42 @@ def field_labels() -> dict[str, str]:
     }
 
 
+def _run_context(dealer_id: int | None) -> dict[str, Any]:
+    """The latest detection run and how to show it (matching/_run.html)."""
+    run = selectors.last_run(dealer_id)
+    return {
+        "run": run,
+        "running": selectors.is_running(run),
+        "previous_seconds": selectors.last_run_seconds(dealer_id),
+    }
+
+
+@login_required
+def run_status(request: HttpRequest) -> HttpResponse:
+    """The latest run, polled by its page while it runs; the page reloads once it ends."""
+    if is_hq(request.user):
+        with scopes_disabled():
+            context = _run_context(None)
+    elif can_merge_customers(request.user):
+        context = _run_context(request.user.dealer_id)
+    else:
+        raise PermissionDenied
+    response = render(request, "matching/_run.html", context)
+    if not context["running"]:
+        response["HX-Refresh"] = "true"
+    return response
+
+
 @steward_required
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
     """On demand: huey runs it inline in development, in the background in production."""
-    result = tasks.detect_duplicates(request.user.dealer_id, request.user.pk)
-    run_id = result if isinstance(result, int) else None
+    if selectors.is_running(selectors.last_run(request.user.dealer_id)):
+        messages.info(request, _("Duplicate detection is already running."))
+        return redirect("matching:queue")
+    run_id = tasks.finished_value(tasks.detect_duplicates(request.user.dealer_id, request.user.pk))
     if run_id is None:
-        messages.info(request, _("Duplicate detection started; refresh in a minute."))
+        messages.info(request, _("Duplicate detection started."))
     else:
         run = MatchRun.objects.get(pk=run_id)
         messages.success(
@@ -256,9 +284,14 @@ def hq(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     with scopes_disabled():
         if request.method == "POST":
-            tasks.detect_cross_dealer_duplicates(request.user.pk)
-            messages.success(request, _("Cross-dealer detection finished."))
+            if selectors.is_running(selectors.last_run(None)):
+                messages.info(request, _("Duplicate detection is already running."))
+            elif tasks.finished_value(tasks.detect_cross_dealer_duplicates(request.user.pk)):
+                messages.success(request, _("Cross-dealer detection finished."))
+            else:  # queued for the background worker
+                messages.info(request, _("Duplicate detection started."))
             return redirect("matching:hq")
+        latest = _run_context(None)
         run = (
             MatchRun.objects.filter(dealer__isnull=True, status="done")
             .order_by("-started_at")
@@ -269,7 +302,8 @@ def hq(request: HttpRequest) -> HttpResponse:
         )
         dealers = {d.pk: d for d in Dealer.objects.all()}
     context = {
-        "run": run,
+        **latest,
+        "done_run": run,
         "page": page,
         "dealers": dealers,
         "field_labels": field_labels(),

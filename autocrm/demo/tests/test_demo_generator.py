@@ -23,6 +23,7 @@ from autocrm.demo.loader import MODELS, model_columns
 from autocrm.demo.models import DemoTruth
 from autocrm.demo.regions_data import GUANGDONG_OTHER, HUNAN_OTHER, OTHER_PROVINCES
 from autocrm.demo.world import ANCHOR, synthetic_world
+from autocrm.matching.models import DuplicateCandidate, MatchRun
 from autocrm.quality.address import parse_address
 from autocrm.quality.scoring import CustomerFacts, VehicleFacts, score_customer
 from autocrm.quality.validators import (
@@ -82,6 +83,12 @@ def test_command_loads_the_demo_group() -> None:
         assert Vehicle.objects.count() > 200
         clusters = Counter(DemoTruth.objects.values_list("person_key", flat=True))
         assert any(count >= 2 for count in clusters.values())
+        # each dealer's review queue is filled, as by the nightly detection
+        runs = MatchRun.objects.filter(status="done")
+        assert sorted(runs.values_list("dealer_id", flat=True)) == sorted(
+            Dealer.objects.values_list("id", flat=True)
+        )
+        assert DuplicateCandidate.objects.count() == sum(r.candidates_found for r in runs) > 0
         # sequences were reset: the ORM can add rows after the explicit primary keys
         dealer = Dealer.objects.first()
         created = Customer.objects.create(dealer=dealer, name="新客户")

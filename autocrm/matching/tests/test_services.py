@@ -43,7 +43,9 @@ def _true_pairs(dealer_id: int) -> set[tuple[int, int]]:
 
 
 def test_detection_on_a_generated_dealer_finds_its_duplicates() -> None:
-    call_command("demo", customers=1500, seed=11, stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "demo", customers=1500, seed=11, skip_detection=True, stdout=StringIO(), stderr=StringIO()
+    )
     with scopes_disabled():
         dealer = Dealer.objects.order_by("id").first()
         assert dealer is not None

@@ -14,6 +14,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from autocrm.demo.catalog_data import PASSWORD, ROLE_TITLES
+from autocrm.demo.detection import demo_duplicate_detection
 from autocrm.demo.loader import LoadStats, first_ids, load, make_writer
 from autocrm.demo.verification import demo_quality_history, demo_verification
 from autocrm.demo.world import logins, world_create, world_delete
@@ -49,6 +50,12 @@ class Command(BaseCommand):
             "--replace", action="store_true", help="Delete existing demo data first."
         )
         parser.add_argument("--batch", type=int, default=50_000, help="Customers per write batch.")
+        parser.add_argument(
+            "--skip-detection",
+            action="store_true",
+            help="Do not run duplicate detection for each dealer after loading (benchmarks "
+            "time it themselves).",
+        )
         parser.add_argument(
             "--keep-constraints",
             action="store_true",
@@ -89,6 +96,13 @@ class Command(BaseCommand):
             calls = demo_verification(seed=options["seed"])
             self.stderr.write(f"Recorded {calls:,} verification calls ({self.elapsed(started)}).")
             demo_quality_history()
+        if not options["skip_detection"]:
+            # after the load's transaction: the review queue of each dealer is filled, as the
+            # nightly run would have done
+            candidates = demo_duplicate_detection()
+            self.stderr.write(
+                f"Found {candidates:,} candidate duplicate pairs ({self.elapsed(started)})."
+            )
         self.print_logins()
         self.stdout.write(
             f"Loaded {stats.customers:,} customers ({stats.duplicates:,} duplicate records), "
