@@ -51,14 +51,17 @@ COMPOUND_SURNAMES = (
 )  # fmt: skip
 
 
-def given_name(name: str) -> str:
-    """The given name of a Chinese personal name (张小明 → 小明), "" when there is none.
+def given_name(name: str, kind: str = "person") -> str:
+    """The given name of a Chinese personal name (张小明 → 小明), "" when there is none — as
+    for an organization (`kind`): 深圳市某某科技有限公司 has no given name 圳市某某….
 
     Stored so that a search for a given name is a prefix search on an index, not a substring
     scan of a million names.
     """
     name = (name or "").strip()
-    if len(name) < 2 or not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+    if kind == "organization" or len(name) < 2:
+        return ""
+    if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
         return ""
     for surname in COMPOUND_SURNAMES:
         if name.startswith(surname) and len(name) > len(surname):

@@ -108,7 +108,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     hobbies = values.pop("hobbies", None)
     customer = Customer(dealer_id=actor.dealer_id, created_by=actor, **values)
     customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-    customer.given_name = given_name(customer.name)
+    customer.given_name = given_name(customer.name, customer.kind)
     customer._history_user = actor  # type: ignore[attr-defined]
     customer.save()
     if hobbies:
@@ -143,9 +143,9 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
         if getattr(customer, field) != value:
             setattr(customer, field, value)
             changed = True
-    if "name" in values:
+    if "name" in values or "kind" in values:
         customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-        customer.given_name = given_name(customer.name)
+        customer.given_name = given_name(customer.name, customer.kind)
     if changed:
         customer.updated_at = timezone.now()
         customer._history_user = actor  # type: ignore[attr-defined]

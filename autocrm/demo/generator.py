@@ -217,7 +217,7 @@ class DemoGenerator:
     def set_name(self, row: dict[str, object], name: str) -> None:
         row["name"] = name
         row["name_pinyin"], row["name_initials"] = self._pinyin(name)
-        row["given_name"] = given_name(name)
+        row["given_name"] = given_name(name, str(row.get("kind", "person")))
 
     @staticmethod
     def set_address(rec: Rec, address: Address) -> None:

@@ -71,7 +71,7 @@ def new_customer_derived(
     return {
         "name_pinyin": pinyin,
         "name_initials": initials,
-        "given_name": given_name(name),
+        "given_name": given_name(name, values.get("kind", CustomerKind.PERSON)),
         **score_values(score(facts, now)),
     }
 

@@ -667,9 +667,9 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
                 for key, value in _from_json(model, before).items():
                     setattr(obj, key, value)
                     fields.add(key)
-                if model is Customer and "name" in before:
+                if model is Customer and ("name" in before or "kind" in before):
                     obj.name_pinyin, obj.name_initials = name_pinyin(obj.name)
-                    obj.given_name = given_name(obj.name)
+                    obj.given_name = given_name(obj.name, obj.kind)
                     fields |= {"name_pinyin", "name_initials", "given_name"}
                 objs.append(obj)
             if objs:

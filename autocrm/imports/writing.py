@@ -254,9 +254,9 @@ class BatchWriter:
                 for name in planned.changed:
                     setattr(customer, name, planned.values[name])
                 fields |= planned.changed
-                if "name" in planned.changed:
+                if "name" in planned.changed or "kind" in planned.changed:
                     customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-                    customer.given_name = given_name(customer.name)
+                    customer.given_name = given_name(customer.name, customer.kind)
                     fields |= {"name_pinyin", "name_initials", "given_name"}
                 customer.updated_at = self.now
                 objs.append(customer)

@@ -374,7 +374,7 @@ def _apply_choices(
                 setattr(survivor, attname, getattr(merged, attname))
         applied[group] = choice
     survivor.name_pinyin, survivor.name_initials = name_pinyin(survivor.name)
-    survivor.given_name = given_name(survivor.name)
+    survivor.given_name = given_name(survivor.name, survivor.kind)
     survivor.mobile_last4 = survivor.mobile[-4:] if survivor.mobile else ""
     return applied
 

@@ -324,6 +324,19 @@ def test_update_of_the_name_recomputes_pinyin(make_customer, consultant_a, scope
     assert (row.name_pinyin, row.name_initials) == ("shanli", "sl")
 
 
+def test_an_organization_has_no_given_name(make_customer, consultant_a, scoped):
+    """A given-name search must not find 深圳市某某科技有限公司 under 圳市…."""
+    company = make_customer(
+        consultant_a, name="深圳市合力科技有限公司", kind="organization", uscc="91440300MA5D000103"
+    )
+    assert stored(company).given_name == ""
+    person = make_customer(consultant_a, name="欧阳娜娜")
+    assert stored(person).given_name == "娜娜"
+    with scoped(consultant_a):  # the type changes, the name does not
+        customer_update(actor=consultant_a, customer=person, data={"kind": "organization"})
+    assert stored(person).given_name == ""
+
+
 def test_update_of_birth_date_alone_is_checked_against_the_stored_id(
     make_customer, consultant_a, scoped
 ):

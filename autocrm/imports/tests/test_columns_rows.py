@@ -247,7 +247,11 @@ def test_organization_is_written_as_one(cr_a, dealer_a) -> None:
             actor=cr_a, content=xlsx(rows), filename="a.xlsx"
         )
         services.import_apply(actor=cr_a, batch=batch)
-        assert Customer.objects.values_list("kind", "uscc").get() == ("organization", USCC1)
+        assert Customer.objects.values_list("kind", "uscc", "given_name").get() == (
+            "organization",
+            USCC1,
+            "",  # no given name (圳市腾飞…) for a given-name search to find
+        )
 
 
 def test_a_row_without_a_type_column_never_turns_an_organization_into_a_person(
