@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from autocrm.customers.models import Customer
 from autocrm.quality.channels import CHANNELS, channel_bounds, usability_level
 from autocrm.quality.models import QualitySnapshot
+from autocrm.quality.selectors import report_pass
 
 
 def departments_from_staff(by_staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -37,10 +38,13 @@ def departments_from_staff(by_staff: list[dict[str, Any]]) -> list[dict[str, Any
 
 def channel_usability(qs: QuerySet[Customer]) -> dict[str, Any]:
     """Share of records usable per channel, with the seed's poor / fair / good verdict."""
-    counts = qs.aggregate(
-        total=Count("id"), **{c.key: Count("id", filter=c.usable) for c in CHANNELS}
-    )
-    total = counts["total"]
+    return channels_of(report_pass(qs))
+
+
+def channels_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """`channel_usability` from `report_pass` rows (summed over their groups)."""
+    counts = {c.key: sum(r[f"ch_{c.key}"] for r in rows) for c in CHANNELS}
+    total = sum(r["n"] for r in rows)
     bounds = channel_bounds()
     rows = []
     for channel in CHANNELS:

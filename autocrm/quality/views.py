@@ -14,12 +14,8 @@ from django.utils.translation import gettext as _
 
 from autocrm.customers.models import Customer
 from autocrm.quality.models import QualitySnapshot
-from autocrm.quality.report_selectors import (
-    channel_usability,
-    departments_from_staff,
-    quality_trend,
-)
-from autocrm.quality.selectors import quality_by_dealer, quality_by_staff, quality_summary
+from autocrm.quality.report_selectors import channels_of, departments_from_staff, quality_trend
+from autocrm.quality.selectors import dealer_rows, distribution_of, report_pass, staff_rows
 from autocrm.tenancy.policies import can_view_team_quality
 from autocrm.tenancy.roles import Department
 
@@ -46,14 +42,17 @@ def _report(user) -> dict:
         qs = qs.filter(responsible_staff=user)
         snapshots = snapshots.filter(staff=user)
     hq = user.is_hq
-    by_staff = quality_by_staff(qs) if team and not hq else []
+    # every figure from one pass over the records, grouped as the report shows them
+    by = "dealer_id" if hq else "responsible_staff_id" if team else None
+    rows = report_pass(qs, by)
+    by_staff = staff_rows(rows) if by == "responsible_staff_id" else []
     return {
         "team": team,
-        "distribution": quality_summary(qs)["distribution"],
-        "by_dealer": quality_by_dealer(qs) if hq else [],
+        "distribution": distribution_of(rows),
+        "by_dealer": dealer_rows(rows) if hq else [],
         "by_staff": by_staff,
         "by_department": departments_from_staff(by_staff),
-        "channels": channel_usability(qs),
+        "channels": channels_of(rows),
         "trend": quality_trend(snapshots),
     }
 

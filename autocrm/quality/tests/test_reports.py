@@ -166,3 +166,42 @@ def test_summary_matches_the_distribution(consultant_a: Any, make_customer: Any,
         }
         expected = qs.aggregate(a=Avg("accuracy_score"))["a"]
     assert summary["accuracy"] == round(expected, 1)
+
+
+@pytest.mark.django_db
+def test_one_pass_report_equals_the_records_counted_one_by_one(
+    consultant_a: Any, advisor_a: Any, make_customer, scoped
+) -> None:
+    """The report's figures come from one grouped pass (`report_pass`); counted here record
+    by record in Python, per employee, for the whole dealer and per channel."""
+    from autocrm.quality.channels import CHANNELS
+    from autocrm.quality.report_selectors import channels_of
+    from autocrm.quality.selectors import LEVELS, distribution_of, report_pass, staff_rows
+
+    make_customer(consultant_a, name="王芳", mobile="13800138000", address=ADDRESS)
+    make_customer(consultant_a, name="李明", email="lm@example.com")
+    make_customer(consultant_a, name="先生", landline="020-38881234")
+    make_customer(advisor_a, name="赵强", mobile="13900139000", responsible_staff=advisor_a)
+    make_customer(advisor_a, name="钱进", address=ADDRESS, responsible_staff=advisor_a)
+    with scoped(consultant_a):
+        qs = Customer.objects.all()
+        records = list(qs)
+        rows = report_pass(qs, "responsible_staff_id")
+        by_staff = {r["staff_id"]: r for r in staff_rows(rows)}
+        distribution = distribution_of(rows)
+        channels = {c["key"]: c["count"] for c in channels_of(rows)["channels"]}
+        usable = {c.key: set(qs.filter(c.usable).values_list("id", flat=True)) for c in CHANNELS}
+    for staff in (consultant_a, advisor_a):
+        mine = [c for c in records if c.responsible_staff_id == staff.pk]
+        row = by_staff[staff.pk]
+        assert row["n"] == len(mine)
+        assert row["accuracy"] == round(sum(c.accuracy_score for c in mine) / len(mine), 1)
+        assert row["poor"] == sum(c.accuracy_level == "poor" for c in mine)
+        assert row["good"] == sum(c.accuracy_level == "good" for c in mine)
+    for lv in LEVELS:
+        assert distribution["accuracy"][lv] == sum(c.accuracy_level == lv for c in records)
+        assert distribution["completeness"][lv] == sum(c.completeness_level == lv for c in records)
+    assert channels == {key: len(ids) for key, ids in usable.items()}
+    assert list(by_staff) == sorted(
+        by_staff, key=lambda k: by_staff[k]["accuracy_sum"] / by_staff[k]["n"]
+    )
