@@ -55,6 +55,8 @@ def text(value: Any) -> str:
         value = value.date().isoformat() if not value.time() else value.isoformat(" ")
     elif not isinstance(value, str):
         value = str(value)
+    if value.startswith("'"):  # Excel's mark for "keep as text" ('13800138000), not data
+        value = value[1:]
     if not value.isascii():
         value = drop_zero_width(unicodedata.normalize("NFKC", value))
     cleaned = " ".join(value.split())
@@ -73,6 +75,21 @@ def phone(value: Any) -> str:
     return compact if compact.lstrip("+").isdigit() else cleaned
 
 
+#: Between the numbers of a cell holding several (13800138000/13900139000, … 或 …).
+_NUMBER_LIST_RE = re.compile(r"\s*(?:[/、,，;；|]|或)\s*")
+
+
+def mobile_numbers(value: Any) -> list[str]:
+    """The numbers written in a mobile cell, in order (most cells hold one)."""
+    return [phone(part) for part in _NUMBER_LIST_RE.split(text(value)) if part]
+
+
+def mobile(value: Any) -> str:
+    """The first number of a mobile cell (the others are noted, see `RowValidator`)."""
+    numbers = mobile_numbers(value)
+    return numbers[0] if numbers else ""
+
+
 def compact_upper(value: Any) -> str:
     """VINs and ID numbers: spaces removed, upper case."""
     return text(value).replace(" ", "").upper()
@@ -84,7 +101,15 @@ def plate(value: Any) -> str:
 
 def gender(value: Any) -> str:
     cleaned = text(value)
-    return {"先生": "男", "女士": "女", "小姐": "女"}.get(cleaned, cleaned)
+    return _GENDER_WORDS.get(cleaned, cleaned)
+
+
+#: Besides 男/女 (and M/F, checked with manual entry's rules): forms of address, and the
+#: codes of GB/T 2261.1 (1 male, 2 female; 0 unknown and 9 unstated are no value).
+_GENDER_WORDS = {
+    "先生": "男", "女士": "女", "小姐": "女", "男士": "男", "男性": "男", "女性": "女",
+    "1": "男", "2": "女", "0": "", "9": "", "未知": "", "未说明": "",
+}  # fmt: skip
 
 
 def _year_last_parts(cleaned: str) -> tuple[int, int, int] | None:
@@ -259,7 +284,7 @@ def customer_kind(value: Any) -> str:
 
 #: Which cleaner each target field uses.
 CLEANERS = {
-    "mobile": phone,
+    "mobile": mobile,
     "landline": phone,
     "id_number": compact_upper,
     "uscc": compact_upper,

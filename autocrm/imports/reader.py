@@ -302,24 +302,79 @@ def detect_header(rows: list[list[Any]]) -> int:
     return best_index
 
 
+_DATA_LIKE_RE = re.compile(r"[\d\s+\-./:年月日]+")
+
+
+def _header_like(row: Sequence[Any]) -> bool:
+    """A row that can be part of a header: text only, nothing shaped like a value (a number,
+    a date, a phone number), and at least one known column name."""
+    texts = []
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if not isinstance(cell, str):  # a number or a date: a data row
+            return False
+        text = cell.strip()
+        if text:
+            if _DATA_LIKE_RE.fullmatch(text):
+                return False
+            texts.append(text)
+    return any(match_header(t) for t in texts)
+
+
+def _stacked(top: Sequence[Any], sub: Sequence[Any]) -> list[str]:
+    """The header of a table whose header is written over two rows: group labels above,
+    merged over their columns (联系方式 over 手机 | 固话), and the columns without a group
+    merged down. Each column is named by its lower cell, else by its upper one."""
+    width = max(len(top), len(sub))
+    top_texts = [_cell_text(c) for c in top] + [""] * (width - len(top))
+    sub_texts = [_cell_text(c) for c in sub] + [""] * (width - len(sub))
+    return [s or t for t, s in zip(top_texts, sub_texts, strict=True)]
+
+
+def _known(headers: Sequence[str]) -> int:
+    return sum(1 for h in headers if h and match_header(h))
+
+
+#: Rows after the data that are not records: totals and signatures (合计：120 台, 制表人：…).
+_FOOTER_RE = re.compile(r"^(?:合计|总计|小计|共计|总数|制表|打印|审核|导出时间|导出日期)")
+
+
+def _is_footer(row: Sequence[Any]) -> bool:
+    first = next((t for c in row if (t := _cell_text(c))), "")
+    return bool(_FOOTER_RE.match(first))
+
+
 def read_sheet(content: bytes, filename: str) -> Sheet:
     rows = read_cells(content, filename)
     header_index = detect_header(rows)
     headers = [_cell_text(c) for c in rows[header_index]]
+    first_data = header_index + 1
+    # a header written over two rows: the detected row with the one below or above it
+    below = rows[header_index + 1] if header_index + 1 < len(rows) else None
+    above = rows[header_index - 1] if header_index > 0 else None
+    if below is not None and _header_like(below):
+        stacked = _stacked(rows[header_index], below)
+        if _known(stacked) > _known(headers):
+            headers, header_index, first_data = stacked, header_index + 1, header_index + 2
+    elif above is not None and _header_like(above):
+        stacked = _stacked(above, rows[header_index])
+        if _known(stacked) > _known(headers):
+            headers = stacked
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
     data: list[list[Any]] = []
-    for row in rows[header_index + 1 :]:
+    for row in rows[first_data:]:
         row = list(row[:width])
         if len(row) < width:
             row.extend([""] * (width - len(row)))
         data.append(row)
-    while data and all(_cell_text(c) == "" for c in data[-1]):
+    while data and (all(_cell_text(c) == "" for c in data[-1]) or _is_footer(data[-1])):
         data.pop()
     return Sheet(
         header_row_number=header_index + 1,
         headers=headers,
         rows=data,
-        first_row_number=header_index + 2,
+        first_row_number=first_data + 1,
     )

@@ -26,7 +26,13 @@ from autocrm.imports.columns import (
     TARGETS_BY_KEY,
     VEHICLE_KEYS,
 )
-from autocrm.imports.normalize import DATE_KEYS, CellError, clean_cell, date_order
+from autocrm.imports.normalize import (
+    DATE_KEYS,
+    CellError,
+    clean_cell,
+    date_order,
+    mobile_numbers,
+)
 from autocrm.quality.validators import validate_id_number, validate_uscc
 
 #: Where an error on a derived field is shown when its own column is not in the file.
@@ -343,6 +349,19 @@ class RowValidator:
                 result.errors.append(
                     RowError(number, self.header_of(key), self.raw_of(cells, key), str(exc.message))
                 )
+
+        if "mobile" in cleaned and cleaned["mobile"]:
+            others = mobile_numbers(cells[self.columns["mobile"]])[1:]
+            if others:  # 13800138000/13900139000: one mobile per customer
+                result.notes.append(
+                    RowError(
+                        number,
+                        self.header_of("mobile"),
+                        self.raw_of(cells, "mobile"),
+                        _("Only the first number was imported as the mobile; not imported: "
+                          "%(numbers)s.") % {"numbers": "、".join(others)},
+                    )
+                )  # fmt: skip
 
         data: dict[str, Any] = {"name": cleaned.get("name", "")}
         for key in self.customer_keys:

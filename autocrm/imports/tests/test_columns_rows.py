@@ -457,3 +457,29 @@ def test_preview_page_lists_the_notes(client, cr_a, dealer_a) -> None:
     html = client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
     assert 'data-testid="note-table"' in html
     assert f"<td>2</td><td>车架号</td><td><code>—</code></td><td>{NO_VIN}</td>" in html
+
+
+def test_cells_as_dms_exports_write_them() -> None:
+    """Excel's text mark ('13912345678), the codes of GB/T 2261.1 for gender (1 male,
+    2 female, 0/9 no value) and two mobiles in one cell (the first is taken, the other noted)."""
+    rows = [
+        ["姓名", "性别", "手机", "身份证号"],
+        ["张伟", 1, "'13912345678", "'440305199003071236"],
+        ["李娜", "2", "139 1234 5679/13600001111", ""],
+        ["王芳", 0, "13912345670、13912345671 或 13912345672", ""],
+        ["赵六", "9", "13912345673", ""],
+        ["钱七", "3", "13912345674", ""],
+    ]
+    _mapping, (zhang, li, wang, zhao, qian) = validate_file(xlsx(rows))
+    assert zhang.errors == [] and zhang.customer["mobile"] == "+8613912345678"
+    assert zhang.customer["id_number"] == "440305199003071236"
+    assert zhang.customer["gender"] == "M" and li.customer["gender"] == "F"
+    assert "gender" not in wang.customer and "gender" not in zhao.customer
+    assert li.customer["mobile"] == "+8613912345679"
+    only_first = "Only the first number was imported as the mobile; not imported: %s."
+    assert li.notes == [
+        RowError(3, "手机", "139 1234 5679/13600001111", only_first % "13600001111")
+    ]
+    assert wang.notes[0].message == only_first % "13912345671、13912345672"
+    assert zhang.notes == [] and zhao.notes == []
+    assert errors_of([qian]) == [(6, "性别", "3", "Choose one of the offered options.")]

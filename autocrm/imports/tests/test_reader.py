@@ -15,6 +15,7 @@ import xlsxwriter
 from django.utils import translation
 
 from autocrm.imports import reader
+from autocrm.imports.columns import auto_mapping
 from autocrm.imports.reader import ImportFileError, read_sheet
 from autocrm.imports.tests.files import csv_bytes, xls
 
@@ -322,3 +323,60 @@ def test_garbage_xls_is_refused_clearly() -> None:
         read_sheet(content, "客户.xls")
     with pytest.raises(ImportFileError, match="could not be read as a spreadsheet"):
         read_sheet(b"<html><body>no table here</body></html>", "客户.xls")
+
+
+def _two_row_header_xlsx() -> bytes:
+    """A DMS report: a title, a header over two rows (联系方式 merged over 手机 | 固话, 车辆信息
+    over three columns, the other headers merged down), a blank row and totals at the end."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("车主")
+    sheet.merge_range(0, 0, 0, 8, "广州某某汽车销售服务有限公司 车主信息表")
+    for col, header in ((0, "序号"), (1, "车主姓名"), (2, "性别"), (7, "行驶里程"), (8, "备注")):
+        sheet.merge_range(2, col, 3, col, header)
+    sheet.merge_range(2, 3, 2, 4, "联系方式")
+    sheet.merge_range(2, 5, 2, 6, "车辆信息")
+    for col, header in ((3, "手机"), (4, "固话"), (5, "VIN码"), (6, "牌照号")):
+        sheet.write_string(3, col, header)
+    sheet.write_row(4, 0, [1, "张伟", "男", "13912345678", "020-88886666", VIN1, "粤A12345", 1200])
+    sheet.write_row(6, 0, [2, "李娜", "女", "13912345679", "", "", "", ""])
+    sheet.write_row(7, 0, ["合计：2 人"])
+    sheet.write_row(8, 0, ["制表人：王芳"])
+    book.close()
+    return buffer.getvalue()
+
+
+def test_header_over_two_rows_with_merged_group_labels() -> None:
+    sheet = read_sheet(_two_row_header_xlsx(), "车主.xlsx")
+    assert sheet.headers == [
+        "序号", "车主姓名", "性别", "手机", "固话", "VIN码", "牌照号", "行驶里程", "备注",
+    ]  # fmt: skip
+    assert sheet.header_row_number == 4 and sheet.first_row_number == 5
+    # the blank row stays (skipped as empty), the totals and the signature are no records
+    assert [row[1] for row in sheet.rows] == ["张伟", "", "李娜"]
+    assert auto_mapping(sheet.headers, sheet.rows)[1:8] == [
+        "name", "gender", "mobile", "landline", "vin", "plate_number", "mileage_km",
+    ]  # fmt: skip
+
+
+def test_header_found_in_the_lower_row_takes_the_upper_row_too() -> None:
+    """When the lower header row names more known columns, it is the one detected; the
+    columns merged down from the upper row keep their names."""
+    rows = [
+        ["客户姓名", "联系方式", "", "", "车辆"],
+        ["", "手机", "固话", "电子邮箱", "车架号"],
+        ["张伟", "13912345678", "020-88886666", "zw@example.com", VIN1],
+    ]
+    assert reader.detect_header(reader.read_cells(csv_bytes(rows), "a.csv")) == 1
+    sheet = read_sheet(csv_bytes(rows), "a.csv")
+    assert sheet.headers == ["客户姓名", "手机", "固话", "电子邮箱", "车架号"]
+    assert [row[0] for row in sheet.rows] == ["张伟"] and sheet.header_row_number == 2
+
+
+def test_a_data_row_below_the_header_is_never_taken_for_a_second_header_row() -> None:
+    rows = [["姓名", "手机", "备注"], ["张伟", "13912345678", "手机号码换过"], ["李娜", "", "车主"]]
+    sheet = read_sheet(csv_bytes(rows), "a.csv")
+    assert sheet.headers == ["姓名", "手机", "备注"]
+    assert [row[0] for row in sheet.rows] == ["张伟", "李娜"]
+    text_only = [["姓名", "地址", "备注"], ["张伟", "广州市天河区", "老客户"]]
+    assert read_sheet(csv_bytes(text_only), "b.csv").headers == ["姓名", "地址", "备注"]

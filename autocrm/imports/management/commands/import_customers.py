@@ -77,6 +77,12 @@ class Command(BaseCommand):
             out.write(f"  row {error.row}, {error.column} «{error.value}»: {error.message}")
         if len(analysis.errors) > SHOW_ERRORS:
             out.write(f"  … {len(analysis.errors) - SHOW_ERRORS} more errors")
+        if analysis.notes:  # imported, but not everything in the row
+            out.write(f"notes ({len(analysis.notes)}):")
+            for note in analysis.notes[:SHOW_ERRORS]:
+                out.write(f"  row {note.row}, {note.column} «{note.value}»: {note.message}")
+            if len(analysis.notes) > SHOW_ERRORS:
+                out.write(f"  … {len(analysis.notes) - SHOW_ERRORS} more notes")
         if errors_path:
             Path(errors_path).write_bytes(rejected_rows_xlsx(analysis))
             out.write(f"rejected rows written to {errors_path}")
