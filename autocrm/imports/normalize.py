@@ -79,6 +79,11 @@ def phone(value: Any) -> str:
 _NUMBER_LIST_RE = re.compile(r"\s*(?:[/、,，;；|]|或)\s*")
 
 
+def may_hold_several(value: str) -> bool:
+    """Cheaply: whether a mobile cell may hold more than one number."""
+    return _NUMBER_LIST_RE.search(value) is not None
+
+
 def mobile_numbers(value: Any) -> list[str]:
     """The numbers written in a mobile cell, in order (most cells hold one)."""
     return [phone(part) for part in _NUMBER_LIST_RE.split(text(value)) if part]
@@ -86,6 +91,8 @@ def mobile_numbers(value: Any) -> list[str]:
 
 def mobile(value: Any) -> str:
     """The first number of a mobile cell (the others are noted, see `RowValidator`)."""
+    if not (type(value) is str and may_hold_several(value)):
+        return phone(value)
     numbers = mobile_numbers(value)
     return numbers[0] if numbers else ""
 

@@ -31,6 +31,7 @@ from autocrm.imports.normalize import (
     CellError,
     clean_cell,
     date_order,
+    may_hold_several,
     mobile_numbers,
 )
 from autocrm.quality.validators import validate_id_number, validate_uscc
@@ -350,8 +351,9 @@ class RowValidator:
                     RowError(number, self.header_of(key), self.raw_of(cells, key), str(exc.message))
                 )
 
-        if "mobile" in cleaned and cleaned["mobile"]:
-            others = mobile_numbers(cells[self.columns["mobile"]])[1:]
+        raw_mobile = cells[self.columns["mobile"]] if cleaned.get("mobile") else None
+        if type(raw_mobile) is str and may_hold_several(raw_mobile):
+            others = mobile_numbers(raw_mobile)[1:]
             if others:  # 13800138000/13900139000: one mobile per customer
                 result.notes.append(
                     RowError(
