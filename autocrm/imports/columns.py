@@ -29,7 +29,7 @@ TARGETS: tuple[Target, ...] = (
         "name",
         _("Name"),
         "姓名 客户名称 客户姓名 客户名 名称 车主 车主姓名 "
-        "联系人 name customername",
+        "联系人 name customername fullname",
     ),
     _t(
         "mobile",
@@ -42,7 +42,7 @@ TARGETS: tuple[Target, ...] = (
         "landline",
         _("Landline"),
         "电话 固定电话 固话 座机 家庭电话 办公电话 "
-        "landline tel telephone",
+        "landline tel telephone phone phonenumber",
     ),
     # Import-only: joined in front of the address (rows.py), never stored on their own.
     _t(
@@ -93,61 +93,61 @@ TARGETS: tuple[Target, ...] = (
         "birth_date",
         _("Birth date"),
         "出生日期 生日 出生年月日 出生年月 birthdate "
-        "birthday dateofbirth",
+        "birthday dateofbirth dob",
     ),
     _t(
         "email",
         _("E-mail"),
         "邮箱 电子邮箱 电子邮件 email e-mail "
-        "mail",
+        "mail emailaddress",
     ),
     _t(
         "postcode",
         _("Postcode"),
-        "邮编 邮政编码 postcode zip zipcode",
+        "邮编 邮政编码 postcode zip zipcode postalcode",
     ),
     _t(
         "employer",
         _("Employer"),
-        "单位 工作单位 公司 employer company",
+        "单位 工作单位 公司 employer company workunit workplace",
     ),
     _t(
         "remarks",
         _("Remarks"),
         "备注 说明 remarks remark note "
-        "notes",
+        "notes comment comments",
     ),
     _t(
         "responsible_staff",
         _("Responsible staff"),
         "顾问 负责人 销售顾问 服务顾问 责任人 "
         "consultant advisor "
-        "responsible",
+        "responsible salesconsultant serviceadvisor salesperson",
     ),
     _t(
         "vin",
         _("VIN"),
         "车架号 vin vin码 底盘号 车辆识别代号 "
-        "车辆识别码 车辆识别号 车架号码 vin号",
+        "车辆识别码 车辆识别号 车架号码 vin号 chassis",
         "vehicle",
     ),
     _t(
         "plate_number",
         _("Plate number"),
         "车牌号 车牌 车牌号码 号牌 牌照号 plate "
-        "platenumber licenseplate",
+        "platenumber licenseplate licenceplate license licence",
         "vehicle",
     ),
     _t(
         "brand",
         _("Brand"),
-        "品牌 厂牌 brand make",
+        "品牌 厂牌 brand make brandname",
         "vehicle",
     ),
     _t(
         "model_name",
         _("Model"),
-        "车型 车系 型号 model",
+        "车型 车系 型号 model modelname series",
         "vehicle",
     ),
     _t(
@@ -161,21 +161,21 @@ TARGETS: tuple[Target, ...] = (
         _("Purchase date"),
         "购车日期 购买日期 开票日期 销售日期 购车时间 "
         "开票时间 交车日期 purchasedate "
-        "saledate",
+        "saledate invoicedate deliverydate",
         "vehicle",
     ),
     _t(
         "purchase_price",
         _("Purchase price"),
         "购车价格 购买价格 成交价 车价 价格 开票价 开票价格 "
-        "发票价格 price purchaseprice",
+        "发票价格 price purchaseprice invoiceprice saleprice",
         "vehicle",
     ),
     _t(
         "mileage_km",
         _("Mileage (km)"),
         "里程 行驶里程 公里数 表显里程 mileage "
-        "odometer",
+        "odometer kilometers kilometres km",
         "vehicle",
     ),
 )  # fmt: skip
@@ -216,15 +216,32 @@ _NOT_THE_CUSTOMER = ("联系人", "紧急", "介绍人", "推荐人", "配偶", 
 _NOT_OWNED = ("意向", "拟购", "关注", "计划购", "预购", "欲购", "想购", "竞品", "对比")
 
 
+#: English headers name the same fields with a word in front or a unit behind them (Customer
+#: Mobile, Vehicle Colour, Plate No., Odometer (km)).
+_ENGLISH_PREFIXES = ("customer", "cust", "client", "owner", "vehicle", "car")
+_ENGLISH_SUFFIXES = ("number", "num", "no", "km", "kms", "rmb", "cny", "yuan")
+
+
+def _english(normal: str) -> str | None:
+    stems = [normal]
+    stems += [normal[len(p) :] for p in _ENGLISH_PREFIXES if normal.startswith(p)]
+    for stem in list(stems):
+        stems += [stem[: -len(x)] for x in _ENGLISH_SUFFIXES if stem.endswith(x)]
+    return next((_ALIASES[s] for s in stems if s in _ALIASES), None)
+
+
 def match_header(text: str) -> str | None:
     """The target field a header names, or None.
 
     An exact alias wins; otherwise a Chinese alias contained in the header (客户手机号码,
-    车辆VIN码, 购车时间 → 购车…), unless the header is about a contact person (联系人电话).
+    车辆VIN码, 购车时间 → 购车…), unless the header is about a contact person (联系人电话);
+    an English one with a word in front or a unit behind it (Plate No., Odometer (km)).
     Vehicle headers about a wish (意向车型, 拟购品牌) are not the customer's vehicle.
     """
     normal = normalize_header(text)
     key = _ALIASES.get(normal)
+    if not key and normal.isascii() and normal.isalpha():
+        key = _english(normal)
     if not key and normal and len(normal) <= 12:
         key = _contained(normal)
     if key in VEHICLE_KEYS and any(word in normal for word in _NOT_OWNED):

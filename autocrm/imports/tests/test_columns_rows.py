@@ -414,6 +414,24 @@ def test_more_header_spellings() -> None:
     }  # fmt: skip
 
 
+def test_english_headers_with_a_word_in_front_or_a_unit_behind() -> None:
+    assert {
+        h: match_header(h)
+        for h in ("Plate No.", "Odometer (km)", "Mileage(km)", "Customer Mobile", "Mobile No.",
+                  "Vehicle Colour", "VIN No.", "ID Card No.", "Car Model", "Owner Name",
+                  "Purchase Price (RMB)", "Email Address", "Sales Consultant", "Invoice Date",
+                  "Brand Name", "No.", "Customer No.", "Contact Phone", "Car")
+    } == {
+        "Plate No.": "plate_number", "Odometer (km)": "mileage_km", "Mileage(km)": "mileage_km",
+        "Customer Mobile": "mobile", "Mobile No.": "mobile", "Vehicle Colour": "color",
+        "VIN No.": "vin", "ID Card No.": "id_number", "Car Model": "model_name",
+        "Owner Name": "name", "Purchase Price (RMB)": "purchase_price",
+        "Email Address": "email", "Sales Consultant": "responsible_staff",
+        "Invoice Date": "purchase_date", "Brand Name": "brand",
+        "No.": None, "Customer No.": None, "Contact Phone": None, "Car": None,
+    }  # fmt: skip
+
+
 def test_numbered_columns_map_the_first_only() -> None:
     headers = ["客户姓名", "手机1", "手机2", "电话1", "电话2", "联系人手机", "车辆识别号", "住址"]
     rows = [["张伟", f"1391234567{i}", f"1381234567{i}", "020-12345678", "", f"1371234567{i}",
