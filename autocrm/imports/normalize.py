@@ -97,6 +97,19 @@ def mobile(value: Any) -> str:
     return numbers[0] if numbers else ""
 
 
+def id_number(value: Any) -> str:
+    """An ID number cell; one that Excel stored as a number had its last digits rounded off
+    (440305199003071236 → 4.40305199003071E+17): refused with the way to fix it."""
+    if isinstance(value, float) and value >= 1e16:
+        raise CellError(
+            _(
+                "Excel stored this ID number as a number and rounded off its last digits. "
+                "Format the column as text in the source file and export it again."
+            )
+        )
+    return compact_upper(value)
+
+
 def compact_upper(value: Any) -> str:
     """VINs and ID numbers: spaces removed, upper case."""
     return text(value).replace(" ", "").upper()
@@ -293,7 +306,7 @@ def customer_kind(value: Any) -> str:
 CLEANERS = {
     "mobile": mobile,
     "landline": phone,
-    "id_number": compact_upper,
+    "id_number": id_number,
     "uscc": compact_upper,
     "kind": customer_kind,
     "vin": compact_upper,

@@ -501,3 +501,14 @@ def test_cells_as_dms_exports_write_them() -> None:
     assert wang.notes[0].message == only_first % "13912345671、13912345672"
     assert zhang.notes == [] and zhao.notes == []
     assert errors_of([qian]) == [(6, "性别", "3", "Choose one of the offered options.")]
+
+
+def test_an_id_number_excel_stored_as_a_number_is_refused_with_the_fix() -> None:
+    rows = [["姓名", "身份证号"], ["张伟", 440305199003071236], ["李娜", "440305199003071236"]]
+    _mapping, (zhang, li) = validate_file(xlsx(rows))
+    assert errors_of([zhang]) == [
+        (2, "身份证号", "440305199003071232",
+         "Excel stored this ID number as a number and rounded off its last digits. "
+         "Format the column as text in the source file and export it again."),
+    ]  # fmt: skip
+    assert li.errors == [] and li.customer["id_number"] == "440305199003071236"
