@@ -28,6 +28,7 @@ from autocrm.customers.choices import (
 from autocrm.quality.address import validate_address_complete
 from autocrm.quality.validators import (
     check_id_matches,
+    clean_name,
     clean_text,
     normalize_landline,
     normalize_mobile,
@@ -126,7 +127,7 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
         out["kind"] = data["kind"]
 
     if "name" in data:
-        name = clean_text(data["name"])
+        name = clean_name(data["name"])
         if not name:
             errors.add("name", _("Enter the customer's name."))
         elif len(name) > 100:
@@ -303,7 +304,7 @@ def clean_contact_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     errors = FieldErrors()
     out: dict[str, Any] = {}
     if "name" in data:
-        out["name"] = clean_text(data["name"])
+        out["name"] = clean_name(data["name"])
         if not out["name"]:
             errors.add("name", _("Enter the contact's name."))
     if "mobile" in data:

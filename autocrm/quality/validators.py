@@ -76,6 +76,17 @@ def clean_text(value: str | None) -> str:
     return " ".join(text.split())  # str.split's whitespace is the \s of a str pattern
 
 
+_CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def clean_name(value: str | None) -> str:
+    """A person's or organization's name as `clean_text`, without the spaces typed between
+    Chinese characters: 张　伟 (a two-character name padded to line up with three-character
+    ones) is 张伟, 欧阳 娜娜 is 欧阳娜娜. Latin names keep theirs (Tom Li, Tom 李)."""
+    text = clean_text(value)
+    return _CJK_GAP_RE.sub("", text) if " " in text else text
+
+
 # ---------------------------------------------------------------------------
 # Phone numbers
 # ---------------------------------------------------------------------------

@@ -103,6 +103,22 @@ def test_create_normalizes_and_derives(make_customer, consultant_a, dealer_a):
 
 
 @pytest.mark.parametrize(
+    ("typed", "stored_as"),
+    [
+        ("张\u3000伟", "张伟"),
+        ("欧阳 娜娜", "欧阳娜娜"),
+        ("Tom  Li", "Tom Li"),
+        ("Tom 李", "Tom 李"),
+    ],
+)
+def test_spaces_between_chinese_characters_of_a_name_are_dropped(
+    make_customer, consultant_a, typed, stored_as
+):
+    """张　伟: a two-character name padded to line up with three-character ones."""
+    assert stored(make_customer(consultant_a, name=typed)).name == stored_as
+
+
+@pytest.mark.parametrize(
     "typed", ["+86 138-1234-5678", "0086 13812345678", "(138) 1234.5678", "１３８１２３４５６７８"]
 )
 def test_create_accepts_every_common_way_of_typing_a_mobile(make_customer, consultant_a, typed):
