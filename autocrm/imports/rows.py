@@ -311,16 +311,31 @@ class RowValidator:
         exc: ValidationError,
         skip: set[str],
         shown: Mapping[str, str],
+        moved: Mapping[str, str],
     ) -> None:
         for key, errors in exc.error_dict.items():
             if key in skip:
                 continue
-            value = shown[key] if key in shown else self.raw_of(cells, key)
+            column = moved.get(key, key)  # a number checked as the other kind of phone
+            value = shown[key] if key in shown else self.raw_of(cells, column)
             for error in errors:
                 for message in error.messages:
                     result.errors.append(
-                        RowError(result.number, self.header_of(key), value, message)
+                        RowError(result.number, self.header_of(column), value, message)
                     )
+
+    def _route_phones(self, cleaned: dict[str, Any], bad: set[str]) -> dict[str, str]:
+        """A phone column holds what the customer gave: a mobile in the landline column (电话)
+        is the mobile when the row has none, a landline in the mobile column the landline.
+        Returns the moved values' targets with the keys of the columns they came from."""
+        landline, mobile = cleaned.get("landline") or "", cleaned.get("mobile") or ""
+        if landline and not mobile and "landline" not in bad and _MOBILE_SHAPE.fullmatch(landline):
+            cleaned["mobile"], cleaned["landline"] = landline, ""
+            return {"mobile": "landline", "mobile_raw": "landline", "mobile_last4": "landline"}
+        if mobile and not landline and "mobile" not in bad and _LANDLINE_SHAPE.fullmatch(mobile):
+            cleaned["landline"], cleaned["mobile"] = mobile, ""
+            return {"landline": "mobile"}
+        return {}
 
     def _kind(self, cleaned: Mapping[str, Any], data: dict[str, Any]) -> str:
         """The row's customer type: the 客户类型 column's, else an organization when the row
@@ -365,11 +380,15 @@ class RowValidator:
                     )
                 )  # fmt: skip
 
+        moved = self._route_phones(cleaned, bad)
         data: dict[str, Any] = {"name": cleaned.get("name", "")}
         for key in self.customer_keys:
             value = cleaned.get(key)
             if key not in _NOT_CUSTOMER_DATA and value not in ("", None):
                 data[key] = value
+        for key in ("mobile", "landline"):
+            if key in moved:
+                data[key] = cleaned[key]
         shown: dict[str, str] = {}  # values shown with errors when not the cell as written
         if self.address_parts:
             parts = [cleaned.get(k) or "" for k in self.address_parts]
@@ -388,7 +407,7 @@ class RowValidator:
         try:
             customer = clean_customer_fields(data, kind=kind)
         except ValidationError as exc:
-            self._add_errors(result, cells, exc, bad, shown)
+            self._add_errors(result, cells, exc, bad, shown, moved)
             customer = {}
         if not self.has_kind_column and customer.get("kind") == CustomerKind.PERSON:
             # "a person" only for want of signs of an organization: not a value the file
@@ -433,7 +452,7 @@ class RowValidator:
             try:
                 result.vehicle = clean_vehicle_fields(vehicle_data)
             except ValidationError as exc:
-                self._add_errors(result, cells, exc, bad, shown)
+                self._add_errors(result, cells, exc, bad, shown, moved)
         if len(result.errors) > 1:  # in the order of the file's columns
             order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
             result.errors.sort(key=lambda e: order.get(e.column, len(order)))
@@ -441,6 +460,9 @@ class RowValidator:
 
 
 _UNSEEN = object()
+#: Phone numbers as the cell cleaners leave them (separators removed).
+_MOBILE_SHAPE = re.compile(r"(?:\+?86|0086)?1[3-9]\d{9}")
+_LANDLINE_SHAPE = re.compile(r"0[1-9]\d{8,10}")
 #: After this many cells of a column, its cache is dropped when more than this share of them
 #: were distinct values.
 _CACHE_TRIAL = 1000

@@ -512,3 +512,31 @@ def test_an_id_number_excel_stored_as_a_number_is_refused_with_the_fix() -> None
          "Format the column as text in the source file and export it again."),
     ]  # fmt: skip
     assert li.errors == [] and li.customer["id_number"] == "440305199003071236"
+
+
+def test_a_phone_column_holds_mobiles_and_landlines_alike() -> None:
+    """电话 is mapped to the landline (not enough mobiles in it to call it the mobile): its
+    mobiles are the rows' mobiles. In a mobile column, a landline is the row's landline."""
+    rows = [
+        ["姓名", "电话"],
+        ["张伟", "139 1234 5678"],
+        ["李娜", "020-38881234"],
+        ["王芳", "0755-88889999"],
+        ["赵六", "1391234567"],  # neither: refused as the landline it was taken for
+    ]
+    mapping, (zhang, li, wang, zhao) = validate_file(xlsx(rows))
+    assert mapping == ["name", "landline"]
+    assert zhang.errors == [] and zhang.customer["mobile"] == "+8613912345678"
+    assert zhang.customer["mobile_raw"] == "13912345678" and "landline" not in zhang.customer
+    assert li.customer["landline"] == "+862038881234" and "mobile" not in li.customer
+    assert [e.column for e in zhao.errors] == ["电话"]
+    rows = [
+        ["姓名", "手机", "固话"],
+        ["张伟", "020-38881234", ""],
+        ["李娜", "020-38881235", "020-1"],
+    ]
+    _mapping, (zhang, li) = validate_file(xlsx(rows))
+    assert zhang.errors == [] and zhang.customer["landline"] == "+862038881234"
+    assert "mobile" not in zhang.customer
+    # the row has a landline already: the mobile column's value is checked as a mobile
+    assert [e.column for e in li.errors] == ["手机", "固话"]
