@@ -211,7 +211,7 @@ _CONTAINED = sorted(
     key=lambda item: -len(item[0]),
 )
 #: Words that make a header about something else than the customer's own value.
-_NOT_THE_CUSTOMER = ("联系人", "紧急", "介绍人", "推荐人", "配偶", "家属", "保险")
+_NOT_THE_CUSTOMER = ("联系人", "紧急", "介绍人", "推荐人", "配偶", "家属", "保险", "送修")
 #: Words that make a vehicle header about a prospect's wish (意向车型), not a car they own.
 _NOT_OWNED = ("意向", "拟购", "关注", "计划购", "预购", "欲购", "想购", "竞品", "对比")
 
@@ -260,6 +260,20 @@ def _contained(normal: str) -> str | None:
     return None
 
 
+#: Exact names that say little: any column more specific takes their field first.
+_VAGUE = frozenset(map(normalize_header, ("联系人", "联系电话", "联系方式", "电话", "phone")))
+_PHONES = {"mobile": "landline", "landline": "mobile"}
+
+
+def _strength(header: str, key: str) -> int:
+    """How specifically a header names its field: 2 by an exact alias, 1 by a contained one
+    (客户手机号码), 0 by a vague one (联系人, 联系电话)."""
+    normal = normalize_header(header)
+    if _ALIASES.get(normal) != key:
+        return 1
+    return 0 if normal in _VAGUE else 2
+
+
 _MOBILE_RE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}(?:\.0)?$")
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$", re.I)
 SNIFF_ROWS = 200
@@ -276,14 +290,15 @@ def auto_mapping(headers: Sequence[str], rows: Sequence[Sequence[object]] = ()) 
     mobile when no other column is, and an unnamed column of mobiles or VINs is recognised.
     """
     used: set[str] = set()
-    mapping = []
-    for header in headers:
-        key = match_header(header) if header else None
-        if key and key not in used:
+    mapping = [""] * len(headers)
+    found = [(i, key, _strength(h, key)) for i, h in enumerate(headers) if (key := match_header(h))]
+    # the most specific name first (车主姓名 before 联系人, 手机 before 联系电话), else the first
+    for index, key, strength in sorted(found, key=lambda f: (-f[2], f[0])):
+        if key in used and strength == 0 and key in _PHONES:
+            key = _PHONES[key]  # 联系电话 beside a 手机 column: the other number
+        if key not in used:
             used.add(key)
-            mapping.append(key)
-        else:
-            mapping.append("")
+            mapping[index] = key
     sample = rows[:SNIFF_ROWS]
     for index, key in enumerate(mapping):
         values = [

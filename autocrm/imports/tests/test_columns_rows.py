@@ -432,6 +432,22 @@ def test_english_headers_with_a_word_in_front_or_a_unit_behind() -> None:
     }  # fmt: skip
 
 
+def test_the_most_specific_column_takes_a_field_whatever_the_order() -> None:
+    """联系人 (a contact person) and 联系电话 are vague: 车主姓名 and 手机 name the customer's
+    own; 联系电话 then holds the other number. 送修人 brought the car in: not the customer."""
+    assert auto_mapping(["联系人", "车主姓名", "手机"]) == ["", "name", "mobile"]
+    assert auto_mapping(["客户名称", "联系人", "联系电话", "手机"]) == [
+        "name", "", "landline", "mobile",
+    ]  # fmt: skip
+    assert auto_mapping(["车主", "送修人", "送修人电话", "车主电话"]) == [
+        "name",
+        "",
+        "",
+        "landline",
+    ]
+    assert auto_mapping(["姓名", "联系方式", "地址"]) == ["name", "mobile", "address"]
+
+
 def test_numbered_columns_map_the_first_only() -> None:
     headers = ["客户姓名", "手机1", "手机2", "电话1", "电话2", "联系人手机", "车辆识别号", "住址"]
     rows = [["张伟", f"1391234567{i}", f"1381234567{i}", "020-12345678", "", f"1371234567{i}",
