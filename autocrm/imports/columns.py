@@ -73,6 +73,11 @@ TARGETS: tuple[Target, ...] = (
         "idnumber idcard idno",
     ),
     _t(
+        "id_type",
+        _("ID type"),
+        "证件类型 证件种类 证件名称 证件类别 idtype documenttype",
+    ),
+    _t(
         "kind",
         _("Customer type"),
         "客户类型 客户性质 个人/单位 单位/个人 客户类别 客户种类 customertype "

@@ -302,11 +302,43 @@ def customer_kind(value: Any) -> str:
     return kind
 
 
+#: How DMS exports name the document in the ID-number column (证件类型). A business licence
+#: or credit code is an organization's: its number is taken for the unified social credit
+#: code, as without a type column.
+ID_TYPE_SPELLINGS = {
+    **dict.fromkeys(
+        ("身份证", "居民身份证", "二代身份证", "第二代居民身份证", "临时身份证", "idcard",
+         "residentid"), "resident_id"),
+    **dict.fromkeys(("护照", "中国护照", "外国护照", "passport"), "passport"),
+    **dict.fromkeys(
+        ("港澳通行证", "港澳居民来往内地通行证", "回乡证", "港澳居民居住证"), "hk_macao"),
+    **dict.fromkeys(
+        ("台胞证", "台湾居民来往大陆通行证", "台湾居民居住证"), "taiwan"),
+    **dict.fromkeys(
+        ("营业执照", "统一社会信用代码", "组织机构代码", "组织机构代码证", "税务登记证"), ""),
+    **dict.fromkeys(("军官证", "士兵证", "警官证", "外国人永久居留身份证", "其他", "其它"),
+                    "other"),
+}  # fmt: skip
+
+
+def id_type(value: Any) -> str:
+    """ "居民身份证" → "resident_id", "护照" → "passport"; "" when empty or an organization's
+    document; anything else refused."""
+    cleaned = text(value).lower().replace(" ", "")
+    if not cleaned:
+        return ""
+    found = ID_TYPE_SPELLINGS.get(cleaned)
+    if found is None:
+        raise CellError(_("Enter 身份证, 护照, 港澳通行证, 台胞证, 营业执照 or 其他."))
+    return found
+
+
 #: Which cleaner each target field uses.
 CLEANERS = {
     "mobile": mobile,
     "landline": phone,
     "id_number": id_number,
+    "id_type": id_type,
     "uscc": compact_upper,
     "kind": customer_kind,
     "vin": compact_upper,

@@ -556,3 +556,28 @@ def test_a_phone_column_holds_mobiles_and_landlines_alike() -> None:
     assert "mobile" not in zhang.customer
     # the row has a landline already: the mobile column's value is checked as a mobile
     assert [e.column for e in li.errors] == ["手机", "固话"]
+
+
+def test_an_id_type_column_says_what_the_id_number_is() -> None:
+    rows = [
+        ["姓名", "证件类型", "证件号码"],
+        ["张伟", "护照", "E12345678"],
+        ["李娜", "居民身份证", ID1],
+        ["王芳", "身份证", "E12345678"],
+        ["赵六", "驾驶证", ID1],
+        ["深圳市腾飞科技有限公司", "营业执照", USCC1],
+        ["钱七", "", ID1],
+    ]
+    mapping, (zhang, li, wang, zhao, company, qian) = validate_file(xlsx(rows))
+    assert mapping == ["name", "id_type", "id_number"]
+    assert zhang.errors == [] and zhang.customer["id_type"] == "passport"
+    assert zhang.customer["id_number"] == "E12345678" and "birth_date" not in zhang.customer
+    assert li.errors == [] and li.customer["id_type"] == "resident_id"
+    assert li.customer["birth_date"] == dt.date(1990, 3, 7)
+    assert [e.column for e in wang.errors] == ["证件号码"]  # not a resident ID card
+    assert errors_of([zhao]) == [
+        (5, "证件类型", "驾驶证", "Enter 身份证, 护照, 港澳通行证, 台胞证, 营业执照 or 其他."),
+    ]  # fmt: skip
+    assert company.errors == [] and company.customer["kind"] == "organization"
+    assert company.customer["uscc"] == USCC1 and not company.customer.get("id_number")
+    assert qian.errors == [] and qian.customer["id_type"] == "resident_id"
