@@ -166,7 +166,8 @@ TARGETS: tuple[Target, ...] = (
         _("Purchase date"),
         "购车日期 购买日期 开票日期 销售日期 购车时间 "
         "开票时间 交车日期 purchasedate "
-        "saledate invoicedate deliverydate",
+        "saledate invoicedate deliverydate 首次登记日期 初次登记日期 初登日期 上牌日期 "
+        "registrationdate",
         "vehicle",
     ),
     _t(
@@ -266,7 +267,14 @@ def _contained(normal: str) -> str | None:
 
 
 #: Exact names that say little: any column more specific takes their field first.
-_VAGUE = frozenset(map(normalize_header, ("联系人", "联系电话", "联系方式", "电话", "phone")))
+_VAGUE = frozenset(
+    map(
+        normalize_header,
+        # a vehicle's first registration stands for its purchase only without a 购车日期
+        ("联系人", "联系电话", "联系方式", "电话", "phone", "首次登记日期", "初次登记日期",
+         "初登日期", "上牌日期", "registrationdate"),
+    )
+)  # fmt: skip
 _PHONES = {"mobile": "landline", "landline": "mobile"}
 
 

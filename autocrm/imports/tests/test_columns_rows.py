@@ -446,6 +446,9 @@ def test_the_most_specific_column_takes_a_field_whatever_the_order() -> None:
         "landline",
     ]
     assert auto_mapping(["姓名", "联系方式", "地址"]) == ["name", "mobile", "address"]
+    # the first registration is the vehicle's date only when no purchase date is given
+    assert auto_mapping(["车架号", "首次登记日期", "购车日期"]) == ["vin", "", "purchase_date"]
+    assert auto_mapping(["车架号", "初登日期"]) == ["vin", "purchase_date"]
 
 
 def test_numbered_columns_map_the_first_only() -> None:
