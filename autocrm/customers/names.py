@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
@@ -67,3 +68,19 @@ def given_name(name: str, kind: str = "person") -> str:
         if name.startswith(surname) and len(name) > len(surname):
             return name[len(surname) :]
     return name[1:]
+
+
+#: The stored fields derived from a customer's name, for search.
+NAME_SEARCH_FIELDS = ("name_pinyin", "name_initials", "given_name")
+
+
+def name_search_values(name: str, kind: str = "person") -> dict[str, str]:
+    """The values of `NAME_SEARCH_FIELDS` for a customer's name and type."""
+    pinyin, initials = name_pinyin(name)
+    return {"name_pinyin": pinyin, "name_initials": initials, "given_name": given_name(name, kind)}
+
+
+def set_name_search_fields(customer: Any) -> None:
+    """Recompute a customer's `NAME_SEARCH_FIELDS` after its name or type changed (unsaved)."""
+    for field, value in name_search_values(customer.name, customer.kind).items():
+        setattr(customer, field, value)

@@ -23,7 +23,7 @@ from autocrm.customers.cleaning import (
     clean_vehicle_fields,
 )
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
-from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.names import set_name_search_fields
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.quality.validators import clean_text
@@ -107,8 +107,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     _check_dictionaries(actor.dealer_id, values)
     hobbies = values.pop("hobbies", None)
     customer = Customer(dealer_id=actor.dealer_id, created_by=actor, **values)
-    customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-    customer.given_name = given_name(customer.name, customer.kind)
+    set_name_search_fields(customer)
     customer._history_user = actor  # type: ignore[attr-defined]
     customer.save()
     if hobbies:
@@ -144,8 +143,7 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
             setattr(customer, field, value)
             changed = True
     if "name" in values or "kind" in values:
-        customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-        customer.given_name = given_name(customer.name, customer.kind)
+        set_name_search_fields(customer)
     if changed:
         customer.updated_at = timezone.now()
         customer._history_user = actor  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from django.db.models import Count
 
 from autocrm.customers.choices import CustomerKind, InteractionKind
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
-from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.names import name_search_values
 from autocrm.customers.quality_refresh import (
     REFERRAL_CONTACT_TYPES,
     SCORE_FIELDS,
@@ -43,7 +43,6 @@ def new_customer_derived(
     validation workers; one made of several rows is derived again from the merged values.
     """
     name = values.get("name", "")
-    pinyin, initials = name_pinyin(name)
     address = values.get("address", "")
     facts = CustomerFacts(
         kind=values.get("kind", CustomerKind.PERSON),
@@ -69,9 +68,7 @@ def new_customer_derived(
         else None,
     )
     return {
-        "name_pinyin": pinyin,
-        "name_initials": initials,
-        "given_name": given_name(name, values.get("kind", CustomerKind.PERSON)),
+        **name_search_values(name, values.get("kind", CustomerKind.PERSON)),
         **score_values(score(facts, now)),
     }
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
-from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.names import NAME_SEARCH_FIELDS, set_name_search_fields
 from autocrm.imports import quality
 from autocrm.imports.bulk import is_postgres
 from autocrm.imports.columns import auto_mapping, header_signature
@@ -668,9 +668,8 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
                     setattr(obj, key, value)
                     fields.add(key)
                 if model is Customer and ("name" in before or "kind" in before):
-                    obj.name_pinyin, obj.name_initials = name_pinyin(obj.name)
-                    obj.given_name = given_name(obj.name, obj.kind)
-                    fields |= {"name_pinyin", "name_initials", "given_name"}
+                    set_name_search_fields(obj)
+                    fields |= set(NAME_SEARCH_FIELDS)
                 objs.append(obj)
             if objs:
                 bulk_update_with_history(

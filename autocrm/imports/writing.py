@@ -25,7 +25,7 @@ from simple_history.utils import bulk_update_with_history
 
 from autocrm.customers.choices import CustomerKind, MileageSource
 from autocrm.customers.models import Customer, MileageReading, Vehicle
-from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.names import NAME_SEARCH_FIELDS, set_name_search_fields
 from autocrm.imports import quality
 from autocrm.imports.bulk import (
     build,
@@ -255,21 +255,12 @@ class BatchWriter:
                     setattr(customer, name, planned.values[name])
                 fields |= planned.changed
                 if "name" in planned.changed or "kind" in planned.changed:
-                    customer.name_pinyin, customer.name_initials = name_pinyin(customer.name)
-                    customer.given_name = given_name(customer.name, customer.kind)
-                    fields |= {"name_pinyin", "name_initials", "given_name"}
+                    set_name_search_fields(customer)
+                    fields |= set(NAME_SEARCH_FIELDS)
                 customer.updated_at = self.now
                 objs.append(customer)
                 changes.append(self._updated("customer", customer, before, planned))
-            bulk_update_with_history(
-                objs,
-                Customer,
-                sorted(fields),
-                batch_size=1000,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
+            self._update(Customer, objs, fields)
         # 3. vehicles
         new_vehicles: list[Vehicle] = []
         new_vins: list[str] = []
@@ -323,19 +314,23 @@ class BatchWriter:
                 fields |= planned.changed
                 objs.append(vehicle)
                 changes.append(self._updated("vehicle", vehicle, before, planned))
-            bulk_update_with_history(
-                objs,
-                Vehicle,
-                sorted(fields),
-                batch_size=1000,
-                default_user=self.actor,
-                default_change_reason=self.reason,
-                default_date=self.now,
-            )
+            self._update(Vehicle, objs, fields)
         # 4. scores of existing customers whose record or vehicles changed
         rescore = {job.customer_ids[k] for k in job.keys if customers[k].existing_id is not None}
         quality.refresh_scores(rescore, now=self.now)
         copy_insert(ImportChange, changes, set_pks=False)
+
+    def _update(self, model: type[Any], objs: list[Any], fields: set[str]) -> None:
+        """Save changed records with their history rows, as this import's changes."""
+        bulk_update_with_history(
+            objs,
+            model,
+            sorted(fields),
+            batch_size=1000,
+            default_user=self.actor,
+            default_change_reason=self.reason,
+            default_date=self.now,
+        )
 
     def _created(self, model: str, pks: list[int]) -> ImportChange:
         return build(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Customer
-from autocrm.customers.names import given_name, name_pinyin
+from autocrm.customers.names import set_name_search_fields
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.matching import selectors
 from autocrm.matching.models import (
@@ -373,8 +373,7 @@ def _apply_choices(
             for attname in attnames:
                 setattr(survivor, attname, getattr(merged, attname))
         applied[group] = choice
-    survivor.name_pinyin, survivor.name_initials = name_pinyin(survivor.name)
-    survivor.given_name = given_name(survivor.name, survivor.kind)
+    set_name_search_fields(survivor)
     survivor.mobile_last4 = survivor.mobile[-4:] if survivor.mobile else ""
     return applied
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Customer
 from autocrm.quality.channels import CHANNELS
@@ -53,13 +52,12 @@ def staff_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     from autocrm.tenancy.models import Staff
 
     ids = [r["responsible_staff_id"] for r in rows if r["responsible_staff_id"]]
-    with scopes_disabled():  # the employees of the records already read
-        staff = {
-            s["id"]: s
-            for s in Staff.objects.filter(pk__in=ids).values(
-                "id", "display_name", "username", "department"
-            )
-        }
+    staff = {
+        s["id"]: s
+        for s in Staff.objects.filter(pk__in=ids).values(
+            "id", "display_name", "username", "department"
+        )
+    }
     out = []
     for r in rows:
         person = staff.get(r["responsible_staff_id"], {})

@@ -259,10 +259,8 @@ def test_undo_refused_when_a_record_changed_after_import(cr_a, dealer_a) -> None
         assert Customer.objects.filter(name="李思").exists()
 
 
-def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -> None:
-    rows = [["姓名", "手机"]] + [[f"客户{i}", f"139000000{i:02d}"] for i in range(10)]
-    batch, _ = preview(cr_a, xlsx(rows))
-    before = dump(dealer_a)
+def fail_third_write(monkeypatch) -> dict[str, int]:
+    """Make the third chunk's write fail ("disk full"); returns the count of writes tried."""
     calls = {"n": 0}
     original = writing.BatchWriter.write
 
@@ -273,6 +271,14 @@ def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -
         return original(self, job)
 
     monkeypatch.setattr(writing.BatchWriter, "write", failing_write)
+    return calls
+
+
+def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -> None:
+    rows = [["姓名", "手机"]] + [[f"客户{i}", f"139000000{i:02d}"] for i in range(10)]
+    batch, _ = preview(cr_a, xlsx(rows))
+    before = dump(dealer_a)
+    fail_third_write(monkeypatch)
     batch = apply(cr_a, batch, batch_size=3)
     assert batch.status == ImportStatus.FAILED
     assert "from row 8 on: disk full" in batch.error_message
@@ -532,16 +538,7 @@ def test_writer_thread_gives_the_same_result_as_writing_in_turn(
 def test_failure_in_the_writer_thread_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -> None:
     monkeypatch.setattr(services, "WRITE_BATCH", 5)
     before = dump(dealer_a)
-    calls = {"n": 0}
-    original = writing.BatchWriter.write
-
-    def failing_write(self, job):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        return original(self, job)
-
-    monkeypatch.setattr(writing.BatchWriter, "write", failing_write)
+    calls = fail_third_write(monkeypatch)
     with scope(dealer=dealer_a.pk):
         batch, _ = services.import_file(actor=cr_a, content=_threaded_file(), filename="x.xlsx")
     assert batch.status == ImportStatus.FAILED
