@@ -292,18 +292,17 @@ def hq(request: HttpRequest) -> HttpResponse:
                 messages.info(request, _("Duplicate detection started."))
             return redirect("matching:hq")
         latest = _run_context(None)
-        run = (
+        done = (  # the pairs shown are those of the last finished run
             MatchRun.objects.filter(dealer__isnull=True, status="done")
             .order_by("-started_at")
             .first()
         )
-        page = Paginator(selectors.cross_dealer_candidates(run), 50).get_page(
+        page = Paginator(selectors.cross_dealer_candidates(done), 50).get_page(
             request.GET.get("page")
         )
         dealers = {d.pk: d for d in Dealer.objects.all()}
     context = {
         **latest,
-        "done_run": run,
         "page": page,
         "dealers": dealers,
         "field_labels": field_labels(),
