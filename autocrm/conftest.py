@@ -270,7 +270,7 @@ def api_client_for(db: None) -> Callable[..., Any]:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from autocrm.web.tests.browser import CHROMIUM, CHROMIUM_ARGS
+    from autocrm.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
     # Playwright's sync API runs an event loop in the test thread; without this the ORM
     # refuses to run there (SynchronousOnlyOperation). Set here rather than at import so the
@@ -285,7 +285,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def context(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context (cookies, language) per test."""
-    from autocrm.web.tests.browser import LOCALE, TIMEOUT_MS, VIEWPORT
+    from autocrm.testing.browser import LOCALE, TIMEOUT_MS, VIEWPORT
 
     ctx = browser.new_context(locale=LOCALE, viewport=VIEWPORT, base_url=live_server.url)
     ctx.set_default_timeout(TIMEOUT_MS)

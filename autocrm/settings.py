@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "huey.contrib.djhuey",
     "autocrm.tenancy",
+    "autocrm.core",
     "autocrm.dictionaries",
     "autocrm.customers",
     "autocrm.quality",
@@ -137,7 +138,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "autocrm.customers.api_pagination.KeysetPagination",
+    "DEFAULT_PAGINATION_CLASS": "autocrm.core.pagination.KeysetPagination",
     "PAGE_SIZE": 25,
 }
 SPECTACULAR_SETTINGS = {

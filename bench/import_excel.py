@@ -48,7 +48,8 @@ def generate(path: Path, rows: int, seed: int) -> None:
     import xlsxwriter
 
     from autocrm.demo import names_data, regions_data
-    from autocrm.quality.validators import id_check_digit, vin_check_digit
+    from autocrm.rules.id_numbers import id_check_digit
+    from autocrm.rules.vehicles import vin_check_digit
 
     rng = random.Random(seed)
     cities = [regions_data.GUANGZHOU, regions_data.SHENZHEN, regions_data.CHANGSHA]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite, in order.
-#   1. lint        ruff check + ruff format --check
+#   1. lint        ruff check + ruff format --check + lint-imports (the layer contracts)
 #   2. migrations  makemigrations --check (models changed without a migration fail)
 #   3. postgres    pytest -m "not e2e" on PostgreSQL (scripts/ensure_postgres.sh)
 #   4. sqlite      pytest -m "not e2e and not postgres_only" on the embedded SQLite
@@ -67,8 +67,9 @@ pytest_pass() {
   return 0
 }
 
-header "1/5 lint: ruff check, ruff format --check"
+header "1/5 lint: ruff check, ruff format --check, lint-imports"
 step lint bash -c 'rc=0; ruff check . || rc=1; ruff format --check . || rc=1; exit $rc'
+step layers lint-imports --no-cache
 
 header "2/5 migrations: makemigrations --check --dry-run"
 step migrations env -u DATABASE_URL python manage.py makemigrations --check --dry-run

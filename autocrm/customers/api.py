@@ -9,24 +9,17 @@ the output serializers.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_scopes import get_scope
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from autocrm.core.api import FIELD_ERRORS, READ_ERRORS, WRITE_ERRORS, ServiceApi
 from autocrm.customers.models import Contact, Customer, Vehicle
+from autocrm.customers.policies import can_create_customer
 from autocrm.customers.selectors import customer_queryset
 from autocrm.customers.serializers import (
     ContactInputSerializer,
@@ -49,90 +42,6 @@ from autocrm.customers.services import (
     vehicle_add,
     vehicle_update,
 )
-from autocrm.tenancy.policies import can_create_customer
-from autocrm.tenancy.scoping import scope_kwargs_for
-
-# --- shared plumbing ------------------------------------------------------------------------
-
-_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-_FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="Refused input: each offending field name maps to a list of messages "
-    "(`non_field_errors` for the record as a whole).",
-)
-READ_ERRORS: dict[int, Any] = {
-    401: OpenApiResponse(_DETAIL, description="Not authenticated."),
-    404: OpenApiResponse(_DETAIL, description="No such record at your dealer."),
-}
-WRITE_ERRORS: dict[int, Any] = {
-    **READ_ERRORS,
-    400: _FIELD_ERRORS,
-    403: OpenApiResponse(_DETAIL, description="Your role may not make this change."),
-}
-
-
-def service_error_detail(exc: DjangoValidationError) -> dict[str, list[exceptions.ErrorDetail]]:
-    """A service's ValidationError as DRF error details keyed by field (codes kept)."""
-    by_field = getattr(exc, "error_dict", None) or {NON_FIELD_ERRORS: exc.error_list}
-    detail: dict[str, list[exceptions.ErrorDetail]] = {}
-    for field, errors in by_field.items():
-        key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
-        for error in errors:
-            message = error.message % error.params if error.params else error.message
-            detail.setdefault(key, []).append(
-                exceptions.ErrorDetail(str(message), code=error.code or "invalid")
-            )
-    return detail
-
-
-class CanChangeCustomers(BasePermission):
-    """Reading is open to every authenticated user within their scope; writing only to the
-    roles that may create and change customers (HQ and the general manager only read)."""
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return request.method in SAFE_METHODS or can_create_customer(request.user)
-
-
-class ServiceApi(APIView):
-    """Base of the customer API views: scope check, service errors, keyset pagination."""
-
-    permission_classes = [IsAuthenticated, CanChangeCustomers]
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        # Fail closed if the scope the middleware opened is not the one of the user DRF
-        # authenticated (e.g. a session of one user and a token of another in one request).
-        current = get_scope()
-        expected = scope_kwargs_for(request.user)
-        if not current.get("_enabled", False) or current.get("dealer") != expected["dealer"]:
-            raise exceptions.PermissionDenied()
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(service_error_detail(exc))
-        elif isinstance(exc, DjangoPermissionDenied):
-            exc = exceptions.PermissionDenied(str(exc) or None)
-        return super().handle_exception(exc)
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {"request": self.request, "viewer": self.request.user, "view": self}
-
-    def output(self, serializer_class: type, instance: Any, *, status_code: int = 200) -> Response:
-        data = serializer_class(instance, context=self.get_serializer_context()).data
-        return Response(data, status=status_code)
-
-    def paginated(self, queryset: QuerySet, serializer_class: type) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
-        data = serializer_class(page, many=True, context=self.get_serializer_context()).data
-        return paginator.get_paginated_response(data)
-
-    @staticmethod
-    def validated(serializer_class: type, data: Any, *, partial: bool = False) -> dict[str, Any]:
-        serializer = serializer_class(data=data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
 
 def _customer(customer_id: int) -> Customer:
@@ -143,14 +52,28 @@ def _vehicle(vehicle_id: int) -> Vehicle:
     return get_object_or_404(Vehicle.objects.select_related("customer"), pk=vehicle_id)
 
 
+class CanChangeCustomers(BasePermission):
+    """Reading is open to every authenticated user within their scope; writing only to the
+    roles that may create and change customers (HQ and the general manager only read)."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or can_create_customer(request.user)
+
+
+class CustomerApi(ServiceApi):
+    """Base of the customer API views: writes only by the roles that change customers."""
+
+    permission_classes = [IsAuthenticated, CanChangeCustomers]
+
+
 # --- customers ------------------------------------------------------------------------------
 
 
-class CustomerListCreateApi(ServiceApi):
+class CustomerListCreateApi(CustomerApi):
     @extend_schema(
         operation_id="customers_list",
         parameters=[CustomerFilterSerializer],
-        responses={200: CustomerOutputSerializer(many=True), 400: _FIELD_ERRORS, **READ_ERRORS},
+        responses={200: CustomerOutputSerializer(many=True), 400: FIELD_ERRORS, **READ_ERRORS},
         summary="Search the dealer's customers (newest first, keyset pages).",
     )
     def get(self, request: Request) -> Response:
@@ -170,7 +93,7 @@ class CustomerListCreateApi(ServiceApi):
         return self.output(CustomerOutputSerializer, _customer(customer.pk), status_code=201)
 
 
-class CustomerDetailApi(ServiceApi):
+class CustomerDetailApi(CustomerApi):
     @extend_schema(
         operation_id="customers_retrieve", responses={200: CustomerOutputSerializer, **READ_ERRORS}
     )
@@ -193,7 +116,7 @@ class CustomerDetailApi(ServiceApi):
 # --- contacts -------------------------------------------------------------------------------
 
 
-class CustomerContactsApi(ServiceApi):
+class CustomerContactsApi(CustomerApi):
     @extend_schema(
         operation_id="customers_contacts_list",
         responses={200: ContactOutputSerializer(many=True), **READ_ERRORS},
@@ -218,7 +141,7 @@ class CustomerContactsApi(ServiceApi):
 # --- vehicles -------------------------------------------------------------------------------
 
 
-class CustomerVehiclesApi(ServiceApi):
+class CustomerVehiclesApi(CustomerApi):
     @extend_schema(
         operation_id="customers_vehicles_list",
         responses={200: VehicleOutputSerializer(many=True), **READ_ERRORS},
@@ -240,7 +163,7 @@ class CustomerVehiclesApi(ServiceApi):
         return self.output(VehicleOutputSerializer, vehicle, status_code=201)
 
 
-class VehicleDetailApi(ServiceApi):
+class VehicleDetailApi(CustomerApi):
     @extend_schema(
         operation_id="vehicles_retrieve", responses={200: VehicleOutputSerializer, **READ_ERRORS}
     )
@@ -259,7 +182,7 @@ class VehicleDetailApi(ServiceApi):
         return self.output(VehicleOutputSerializer, vehicle)
 
 
-class VehicleMileageApi(ServiceApi):
+class VehicleMileageApi(CustomerApi):
     @extend_schema(
         operation_id="vehicles_mileage_create",
         request=MileageInputSerializer,

@@ -6,3 +6,8 @@ class CustomersConfig(AppConfig):
     name = "autocrm.customers"
     label = "customers"
     verbose_name = _("Customer profiles")
+
+    def ready(self) -> None:
+        from autocrm.customers import registry
+
+        registry.register()

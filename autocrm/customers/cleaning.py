@@ -1,6 +1,6 @@
 """Turn what staff typed (form, API or import row) into normalized, validated field values.
 
-Each field runs through its rule in `autocrm.quality.validators`; every problem is collected
+Each field runs through its rule in `autocrm.rules`; every problem is collected
 and raised together as one ValidationError keyed by field name, so nothing is half-saved and
 the page (or the API's 400) can show each message at its field.
 """
@@ -25,19 +25,12 @@ from autocrm.customers.choices import (
     IdType,
     IncomeBand,
 )
-from autocrm.quality.address import validate_address_complete
-from autocrm.quality.validators import (
-    check_id_matches,
-    clean_name,
-    clean_text,
-    normalize_landline,
-    normalize_mobile,
-    validate_email,
-    validate_id_number,
-    validate_plate_number,
-    validate_uscc,
-    validate_vin,
-)
+from autocrm.rules.address import validate_address_complete
+from autocrm.rules.email import validate_email
+from autocrm.rules.id_numbers import check_id_matches, validate_id_number, validate_uscc
+from autocrm.rules.phones import normalize_landline, normalize_mobile
+from autocrm.rules.text import clean_name, clean_text
+from autocrm.rules.vehicles import validate_plate_number, validate_vin
 
 MAX_HOBBIES = 3  # seed 002: up to three hobbies per prospect
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from autocrm.customers.choices import ContactType, InteractionKind
 from autocrm.customers.models import Customer
-from autocrm.quality.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
+from autocrm.rules.regions import id_region_province
+from autocrm.rules.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
 
 REFERRAL_CONTACT_TYPES = (ContactType.REFERRER, ContactType.POTENTIAL_REFERRER)
 #: The stored results of scoring a record.
@@ -18,29 +19,6 @@ SCORE_FIELDS = (
     "accuracy_score", "completeness_score", "accuracy_level", "completeness_level",
     "quality_issues",
 )  # fmt: skip
-
-
-#: GB/T 2260 province-level codes: the first two digits of a resident ID number.
-PROVINCE_CODES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
-    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
-    "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
-    "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
-    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区",
-}  # fmt: skip
-
-
-def id_region_province(id_number: str) -> str:
-    """Province of an ID card's place of registration (its first two digits), "" if unknown.
-
-    The province level is enough for the "address copied from the ID card" rule and, unlike
-    the county, does not depend on when a county code was created.
-    """
-    if len(id_number) != 18:
-        return ""
-    return PROVINCE_CODES.get(id_number[:2], "")
 
 
 def facts_from_related(

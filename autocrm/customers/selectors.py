@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Reverse
 
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
-from autocrm.customers.search import SearchTerm, classify_search
+from autocrm.rules.search_terms import SearchTerm, classify_search
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # never count broad searches exactly (architecture.md)

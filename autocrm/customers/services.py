@@ -24,16 +24,12 @@ from autocrm.customers.cleaning import (
 )
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import set_name_search_fields
+from autocrm.customers.policies import can_create_customer, can_edit_customer
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.dictionaries.models import DictionaryEntry
-from autocrm.quality.validators import clean_text
+from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import (
-    PERSONAL_FIELDS,
-    can_create_customer,
-    can_edit_customer,
-    can_view_personal,
-)
+from autocrm.tenancy.policies import PERSONAL_FIELDS, can_view_personal
 
 #: Which dictionary list each classification field must come from.
 DICTIONARY_FIELDS = {

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from autocrm.core.permissions import permission_required
 from autocrm.customers import services
 from autocrm.customers.choices import AccuracyStatus, QualityLevel
 from autocrm.customers.forms import (
@@ -24,19 +25,20 @@ from autocrm.customers.forms import (
     VehicleForm,
 )
 from autocrm.customers.models import Customer, Vehicle
+from autocrm.customers.policies import can_create_customer, can_edit_customer
 from autocrm.customers.presenters import (
     birth_date_display,
     contact_mobile,
     display_mobile,
     personal_value,
 )
-from autocrm.customers.search import search_kind_label
 from autocrm.customers.selectors import customer_page, customer_queryset, customer_timeline
 from autocrm.customers.timeline_display import timeline_rows
 from autocrm.dictionaries.models import DictionaryEntry
-from autocrm.quality.messages import issue_message
+from autocrm.rules.issue_messages import issue_message
+from autocrm.rules.search_terms import search_kind_label
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import PERSONAL_FIELDS, can_create_customer, can_edit_customer
+from autocrm.tenancy.policies import PERSONAL_FIELDS
 
 
 def _int(value: str | None) -> int | None:
@@ -166,10 +168,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/detail.html", context)
 
 
-@login_required
+@permission_required(can_create_customer)
 def customer_create_view(request: HttpRequest) -> HttpResponse:
-    if not can_create_customer(request.user):
-        raise PermissionDenied
     form = CustomerForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,14 +16,14 @@ from decimal import Decimal
 from operator import itemgetter
 from random import Random
 
-from autocrm.customers.names import given_name, name_pinyin
 from autocrm.demo import names_data as N
 from autocrm.demo.columns import CUSTOMER_COLUMNS, TABLES
 from autocrm.demo.people import Address, FastRandom, PeopleFactory, Picker
 from autocrm.demo.quality import QualityScorer, address_key, check_representatives, id_province
 from autocrm.demo.vehicles import VehicleFactory
 from autocrm.demo.world import DealerContext, World
-from autocrm.quality.scoring import CustomerFacts, VehicleFacts
+from autocrm.rules.names import given_name, name_pinyin
+from autocrm.rules.scoring import CustomerFacts, VehicleFacts
 
 CHUNK_SIZE = 1000
 ORGANIZATION_RATE = 0.08

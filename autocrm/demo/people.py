@@ -18,7 +18,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from autocrm.demo import names_data as N
 from autocrm.demo import regions_data as R
 from autocrm.demo.catalog_data import DealerSpec
-from autocrm.quality.validators import id_check_digit
+from autocrm.rules.id_numbers import id_check_digit
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Quality columns of generated customers, scored with the project's own rules.
 
-`autocrm.quality.scoring.score_customer` parses the address with `parse_address`, about half a
+`autocrm.rules.scoring.score_customer` parses the address with `parse_address`, about half a
 millisecond a call: far too slow for a million rows. So each record is mapped to a *canonical*
 `CustomerFacts` that the same rules judge identically, and scores are cached per canonical facts:
 
@@ -25,8 +25,8 @@ from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from autocrm.customers.quality_refresh import id_region_province
-from autocrm.quality.scoring import (
+from autocrm.rules.regions import id_region_province
+from autocrm.rules.scoring import (
     CustomerFacts,
     VehicleFacts,
     check_address,

@@ -3,7 +3,7 @@ customers' ID cards come from (GB/T 2260 codes), mobile prefixes.
 
 Every region code below is current in python-stdnum's ``cn/loc`` data and every address built
 from it (province + city + district + road + number) parses complete with
-``autocrm.quality.address.parse_address`` (the tests check both).
+``autocrm.rules.address.parse_address`` (the tests check both).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ from random import Random
 
 from autocrm.demo.catalog_data import COLOURS, MODEL_YEAR_CODES, CarModel, DealerSpec
 from autocrm.demo.people import Picker
-from autocrm.quality.scoring import VehicleFacts
-from autocrm.quality.validators import vin_check_digit
+from autocrm.rules.scoring import VehicleFacts
+from autocrm.rules.vehicles import vin_check_digit
 
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # plate letters: A-Z without I and O
 _ALNUM = _LETTERS + "0123456789"

@@ -6,3 +6,8 @@ class ImportsConfig(AppConfig):
     name = "autocrm.imports"
     label = "imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        from autocrm.imports import registry
+
+        registry.register()

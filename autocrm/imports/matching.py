@@ -20,7 +20,7 @@ from django.db.models import Max, QuerySet
 
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.imports.rows import ValidRow
-from autocrm.quality.validators import is_suspicious_mobile
+from autocrm.rules.phones import is_suspicious_mobile
 
 #: Customer fields an import compares; each may bring derived fields along.
 CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {

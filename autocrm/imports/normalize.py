@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.quality.validators import drop_zero_width
+from autocrm.rules.text import drop_zero_width
 
 EMPTY_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "/", "无", "暂无", "n/a", "na", "null", "none", "nil", "#n/a", "空"}

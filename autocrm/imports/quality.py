@@ -13,17 +13,17 @@ from django.db.models import Count
 
 from autocrm.customers.choices import CustomerKind, InteractionKind
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
-from autocrm.customers.names import name_search_values
 from autocrm.customers.quality_refresh import (
     REFERRAL_CONTACT_TYPES,
     SCORE_FIELDS,
     apply_scores,
     facts_from_related,
-    id_region_province,
     score_values,
 )
-from autocrm.quality.address import Address
-from autocrm.quality.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
+from autocrm.rules.address import Address
+from autocrm.rules.names import name_search_values
+from autocrm.rules.regions import id_region_province
+from autocrm.rules.scoring import CustomerFacts, QualityResult, VehicleFacts, score_customer
 
 ADDRESS_PARTS = ("province", "city", "district", "street", "house_number")
 

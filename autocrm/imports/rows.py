@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from autocrm.customers.choices import CustomerKind
 from autocrm.customers.cleaning import clean_customer_fields, clean_vehicle_fields
-from autocrm.customers.quality_refresh import PROVINCE_CODES
 from autocrm.imports.columns import (
     ADDRESS_PART_KEYS,
     CUSTOMER_KEYS,
@@ -34,7 +33,8 @@ from autocrm.imports.normalize import (
     may_hold_several,
     mobile_numbers,
 )
-from autocrm.quality.validators import validate_id_number, validate_uscc
+from autocrm.rules.id_numbers import validate_id_number, validate_uscc
+from autocrm.rules.regions import PROVINCE_CODES
 
 #: Where an error on a derived field is shown when its own column is not in the file.
 ERROR_FALLBACK = {

@@ -27,10 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from autocrm.core.bulk import is_postgres
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
-from autocrm.customers.names import NAME_SEARCH_FIELDS, set_name_search_fields
+from autocrm.customers.names import set_name_search_fields
 from autocrm.imports import quality
-from autocrm.imports.bulk import is_postgres
 from autocrm.imports.columns import auto_mapping, header_signature
 from autocrm.imports.matching import (
     Matcher,
@@ -38,6 +38,7 @@ from autocrm.imports.matching import (
     plan_rows,
 )
 from autocrm.imports.models import ImportBatch, ImportChange, ImportSource, ImportStatus
+from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
 from autocrm.imports.rows import RowError, RowValidator, ValidRow, date_orders_for
 from autocrm.imports.writing import (
@@ -46,9 +47,9 @@ from autocrm.imports.writing import (
     WriterThread,
     can_write_in_thread,
 )
-from autocrm.quality.scoring import VehicleFacts
+from autocrm.rules.names import NAME_SEARCH_FIELDS
+from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
-from autocrm.tenancy.policies import can_import_customers
 
 log = logging.getLogger(__name__)
 

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from autocrm.core.permissions import permission_required
 from autocrm.imports import services
 from autocrm.imports.columns import TARGETS, target_choices
 from autocrm.imports.export import rejected_rows_xlsx, template_filename, template_xlsx
 from autocrm.imports.forms import UploadForm
 from autocrm.imports.models import ImportStatus
+from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
 from autocrm.imports.tasks import import_apply_task
-from autocrm.tenancy.policies import can_import_customers
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
@@ -32,15 +29,9 @@ ERRORS_PER_PAGE = 50
 MAX_SHOWN_NOTES = 200
 
 
-def importer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_import_customers(request.user):
-            raise PermissionDenied(_("Your role may not import customers."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
+importer_required = permission_required(
+    can_import_customers, _("Your role may not import customers.")
+)
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:

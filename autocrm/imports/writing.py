@@ -23,21 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from autocrm.core.bulk import build, copy_insert, insert_with_history, next_ids, refresh_statistics
 from autocrm.customers.choices import CustomerKind, MileageSource
 from autocrm.customers.models import Customer, MileageReading, Vehicle
-from autocrm.customers.names import NAME_SEARCH_FIELDS, set_name_search_fields
+from autocrm.customers.names import set_name_search_fields
 from autocrm.imports import quality
-from autocrm.imports.bulk import (
-    build,
-    copy_insert,
-    insert_with_history,
-    next_ids,
-    refresh_statistics,
-)
 from autocrm.imports.matching import Plan, Planned
 from autocrm.imports.models import ImportBatch, ImportChange
 from autocrm.imports.rows import ValidRow
-from autocrm.quality.scoring import VehicleFacts
+from autocrm.rules.names import NAME_SEARCH_FIELDS
+from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 
 #: Statistics are refreshed when an import has created this many customers, then each time

@@ -6,3 +6,8 @@ class MatchingConfig(AppConfig):
     name = "autocrm.matching"
     label = "matching"
     verbose_name = _("Duplicates")
+
+    def ready(self) -> None:
+        from autocrm.matching import registry
+
+        registry.register()

@@ -32,8 +32,8 @@ from django.db import connection
 from pypinyin import Style, lazy_pinyin
 
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.names import COMPOUND_SURNAMES, SURNAME_READINGS
-from autocrm.quality.validators import is_placeholder_name, is_suspicious_mobile
+from autocrm.rules.names import COMPOUND_SURNAMES, SURNAME_READINGS, is_placeholder_name
+from autocrm.rules.phones import is_suspicious_mobile
 
 #: A mobile / ID number shared by more records than this (inside one dealer) is a placeholder
 #: or a fleet number, not an identity: it is left out of blocking and comparison.

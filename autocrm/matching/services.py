@@ -36,9 +36,9 @@ from autocrm.matching.models import (
     RunStage,
     RunStatus,
 )
+from autocrm.matching.policies import can_merge_customers
 from autocrm.tenancy.masking import mask_mobile
 from autocrm.tenancy.models import Dealer, Staff
-from autocrm.tenancy.policies import can_merge_customers, is_hq
 
 #: Fields a reviewer picks per pair; a group moves together (an address is one choice).
 MERGE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -247,7 +247,7 @@ def _cross_dealer_run(run: MatchRun, threshold: float | None) -> MatchRun:
 
 
 def _ensure_can_merge(actor: Staff, dealer_id: int) -> None:
-    if not can_merge_customers(actor) or actor.dealer_id != dealer_id or is_hq(actor):
+    if not can_merge_customers(actor) or actor.dealer_id != dealer_id or actor.is_hq:
         raise PermissionDenied(_("You may not merge customers."))
 
 

@@ -20,26 +20,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
+from autocrm.core.permissions import permission_required
 from autocrm.customers.presenters import display_mobile, personal_value
 from autocrm.matching import selectors, services, tasks
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRun, Merge
+from autocrm.matching.policies import can_merge_customers
 from autocrm.tenancy.models import Dealer
-from autocrm.tenancy.policies import can_merge_customers, is_hq
 
 BULK_SAMPLE = 20
 
 
 def steward_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Customer relations and managers of a dealer (tenancy.policies.can_merge_customers)."""
+    """Customer relations and managers of a dealer (matching.policies.can_merge_customers);
+    HQ asking for the dealer queue is sent to its cross-dealer page."""
+    guarded = permission_required(can_merge_customers)(view)
 
-    @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_hq(request.user) and view.__name__ == "queue":
+        user = request.user
+        if user.is_authenticated and user.is_hq and view.__name__ == "queue":
             return redirect("matching:hq")
-        if not can_merge_customers(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+        return guarded(request, *args, **kwargs)
 
     return wrapper
 
@@ -111,7 +112,7 @@ def _run_context(dealer_id: int | None) -> dict[str, Any]:
 @login_required
 def run_status(request: HttpRequest) -> HttpResponse:
     """The latest run, polled by its page while it runs; the page reloads once it ends."""
-    if is_hq(request.user):
+    if request.user.is_hq:
         with scopes_disabled():
             context = _run_context(None)
     elif can_merge_customers(request.user):
@@ -280,7 +281,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @login_required
 def hq(request: HttpRequest) -> HttpResponse:
     """撞单: people two dealers both hold, de-identified (HQ analysts only)."""
-    if not is_hq(request.user):
+    if not request.user.is_hq:
         raise PermissionDenied
     with scopes_disabled():
         if request.method == "POST":

@@ -6,3 +6,8 @@ class QualityConfig(AppConfig):
     name = "autocrm.quality"
     label = "quality"
     verbose_name = _("Data quality")
+
+    def ready(self) -> None:
+        from autocrm.quality import registry
+
+        registry.register()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.customers.forms import StyledForm
+from autocrm.core.forms import StyledForm
 from autocrm.quality.models import SampleMethod
 from autocrm.quality.services import MAX_SAMPLE_SIZE
 from autocrm.quality.verification import CallOutcome

@@ -15,6 +15,7 @@ from autocrm.customers.models import Customer
 from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.customers.services import customer_update
 from autocrm.quality.models import SampleMethod, VerificationCall, VerificationSample
+from autocrm.quality.policies import can_make_verification_calls
 from autocrm.quality.verification import (
     RETRY_OUTCOMES,
     CallFindings,
@@ -22,7 +23,6 @@ from autocrm.quality.verification import (
     verification_effect,
 )
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import can_make_verification_calls
 
 #: Largest sample one draw may ask for (HQ's survey phoned 10,000 records per system).
 MAX_SAMPLE_SIZE = 10_000

@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from autocrm.core.permissions import permission_required
 from autocrm.customers.presenters import display_mobile, personal_value
 from autocrm.quality.forms import CallForm, SampleDrawForm
 from autocrm.quality.models import VerificationCall, VerificationSample
+from autocrm.quality.policies import can_make_verification_calls
 from autocrm.quality.services import verification_call_record, verification_sample_draw
 from autocrm.quality.verification_selectors import next_call, sample_funnel, samples_with_progress
-from autocrm.tenancy.policies import can_make_verification_calls
 
 STAGE_LABELS = {
     "reached": gettext_lazy("Reached"),
@@ -28,14 +28,13 @@ STAGE_LABELS = {
 }
 
 
-def _require(request: HttpRequest) -> None:
-    if not can_make_verification_calls(request.user):
-        raise PermissionDenied(_("Your role may not make verification calls."))
+caller_required = permission_required(
+    can_make_verification_calls, _("Your role may not make verification calls.")
+)
 
 
-@login_required
+@caller_required
 def samples(request: HttpRequest) -> HttpResponse:
-    _require(request)
     form = SampleDrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -54,9 +53,8 @@ def samples(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@caller_required
 def sample(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
     obj = get_object_or_404(VerificationSample, pk=pk)
     funnel = sample_funnel(obj)
     calls = VerificationCall.objects.filter(sample=obj).select_related("customer", "caller")
@@ -88,9 +86,8 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@caller_required
 def call(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request)
     obj = get_object_or_404(
         VerificationCall.objects.select_related("customer", "sample", "caller"), pk=pk
     )

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from autocrm.customers.models import Customer
 from autocrm.quality.models import QualitySnapshot
+from autocrm.quality.policies import can_view_team_quality
 from autocrm.quality.report_selectors import channels_of, departments_from_staff, quality_trend
 from autocrm.quality.selectors import dealer_rows, distribution_of, report_pass, staff_rows
-from autocrm.tenancy.policies import can_view_team_quality
 from autocrm.tenancy.roles import Department
 
 LEVEL_COLORS = {"good": "#2e9d5b", "fair": "#e6a700", "poor": "#d64545"}

@@ -69,7 +69,8 @@ class Staff(AbstractUser):
 
     @property
     def is_hq(self) -> bool:
-        return self.role == Role.HQ_ANALYST
+        """OEM headquarters: works across dealers, on de-identified data only."""
+        return self.role == Role.HQ_ANALYST and self.dealer_id is None
 
     def clean(self) -> None:
         super().clean()

@@ -1,8 +1,8 @@
-"""Access policies: who may see personal data in clear and who may change what.
+"""The masking table: who may see which personal data in clear.
 
 The role table is the single source of truth for masking; pages, API and exports all ask
-`can_view_personal`. HQ analysts never see personal data in clear (domain.md §9: HQ works on
-de-identified data).
+`can_view_personal`. What each role may *do* is in the `policies.py` of the app concerned.
+HQ analysts never see personal data in clear (domain.md §9: HQ works on de-identified data).
 """
 
 from __future__ import annotations
@@ -63,15 +63,6 @@ ROLE_VISIBILITY: dict[str, dict[str, Visibility]] = {
     Role.HQ_ANALYST: dict.fromkeys(PERSONAL_FIELDS, _NONE),
 }
 
-#: Roles that may create and change customer profiles.
-EDITOR_ROLES = frozenset(
-    {Role.SALES_CONSULTANT, Role.SERVICE_ADVISOR, Role.CUSTOMER_RELATIONS, Role.MANAGER}
-)
-#: Roles that may change any customer of the dealer (the others only their own).
-EDIT_ANY_ROLES = frozenset({Role.SERVICE_ADVISOR, Role.CUSTOMER_RELATIONS, Role.MANAGER})
-#: Roles that may maintain the dealer's dictionaries (domain.md §3: the sales director).
-DICTIONARY_ROLES = frozenset({Role.MANAGER, Role.GENERAL_MANAGER})
-
 
 def can_view_personal(staff: Staff, field: str, *, responsible_staff_id: int | None) -> bool:
     """True when `staff` may see `field` of a customer in clear."""
@@ -85,49 +76,3 @@ def can_view_personal(staff: Staff, field: str, *, responsible_staff_id: int | N
     if visibility is Visibility.OWN:
         return responsible_staff_id is not None and responsible_staff_id == staff.pk
     return False
-
-
-def can_create_customer(staff: Staff) -> bool:
-    return staff.role in EDITOR_ROLES and staff.dealer_id is not None
-
-
-def can_edit_customer(staff: Staff, *, responsible_staff_id: int | None) -> bool:
-    if not can_create_customer(staff):
-        return False
-    if staff.role in EDIT_ANY_ROLES:
-        return True
-    return responsible_staff_id == staff.pk
-
-
-def can_maintain_dictionaries(staff: Staff) -> bool:
-    return staff.role in DICTIONARY_ROLES and staff.dealer_id is not None
-
-
-#: Roles that keep the dealer's data clean (domain.md §2: customer relations own data quality;
-#: department managers answer for their people's records).
-DATA_STEWARD_ROLES = frozenset({Role.CUSTOMER_RELATIONS, Role.MANAGER})
-
-
-def can_import_customers(staff: Staff) -> bool:
-    """Upload Excel/CSV exports into the dealer's customer profiles (and undo an import)."""
-    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
-
-
-def can_merge_customers(staff: Staff) -> bool:
-    """Review duplicate candidates of the dealer, merge and un-merge them."""
-    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
-
-
-def can_make_verification_calls(staff: Staff) -> bool:
-    """Draw verification samples and record verification calls (回访核实)."""
-    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
-
-
-def can_view_team_quality(staff: Staff) -> bool:
-    """See every employee's quality figures (others see only their own)."""
-    return staff.role in (DATA_STEWARD_ROLES | {Role.GENERAL_MANAGER, Role.HQ_ANALYST})
-
-
-def is_hq(staff: Staff) -> bool:
-    """OEM headquarters: works across dealers, on de-identified data only."""
-    return staff.role == Role.HQ_ANALYST and staff.dealer_id is None

@@ -21,3 +21,8 @@ class Department(models.TextChoices):
     CUSTOMER_RELATIONS = "customer_relations", _("Customer relations")
     MANAGEMENT = "management", _("Management")
     HQ = "hq", _("OEM headquarters")
+
+
+#: Roles that keep the dealer's data clean (domain.md §2: customer relations own data quality;
+#: department managers answer for their people's records): imports, merges, verification calls.
+DATA_STEWARD_ROLES = frozenset({Role.CUSTOMER_RELATIONS, Role.MANAGER})

@@ -10,7 +10,7 @@ def backfill_given_name(apps, schema_editor):
     PostgreSQL: one set-based UPDATE with the same rule as `names.given_name`; elsewhere
     (an embedded SQLite install) batches of 5,000.
     """
-    from autocrm.customers.names import COMPOUND_SURNAMES, given_name
+    from autocrm.rules.names import COMPOUND_SURNAMES, given_name
 
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(

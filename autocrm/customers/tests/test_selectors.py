@@ -7,8 +7,8 @@ from django_scopes import scopes_disabled
 
 from autocrm.customers import selectors
 from autocrm.customers.models import Customer
-from autocrm.customers.search import SearchTerm, classify_search
 from autocrm.customers.selectors import customer_page, customer_queryset
+from autocrm.rules.search_terms import SearchTerm, classify_search
 
 VIN = "LSVAM4187C2184847"
 

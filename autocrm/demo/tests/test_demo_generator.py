@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.quality_refresh import customer_quality_refresh, id_region_province
+from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.demo.catalog_data import DEALERS
 from autocrm.demo.columns import COLUMNS, CUSTOMER_COLUMNS, TABLES
 from autocrm.demo.generator import DemoGenerator
@@ -24,16 +24,12 @@ from autocrm.demo.models import DemoTruth
 from autocrm.demo.regions_data import GUANGDONG_OTHER, HUNAN_OTHER, OTHER_PROVINCES
 from autocrm.demo.world import ANCHOR, synthetic_world
 from autocrm.matching.models import DuplicateCandidate, MatchRun
-from autocrm.quality.address import parse_address
-from autocrm.quality.scoring import CustomerFacts, VehicleFacts, score_customer
-from autocrm.quality.validators import (
-    check_id_matches,
-    normalize_mobile,
-    validate_id_number,
-    validate_plate_number,
-    validate_uscc,
-    validate_vin,
-)
+from autocrm.rules.address import parse_address
+from autocrm.rules.id_numbers import check_id_matches, validate_id_number, validate_uscc
+from autocrm.rules.phones import normalize_mobile
+from autocrm.rules.regions import id_region_province
+from autocrm.rules.scoring import CustomerFacts, VehicleFacts, score_customer
+from autocrm.rules.vehicles import validate_plate_number, validate_vin
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
 
@@ -301,7 +297,7 @@ def test_most_records_are_poorly_complete(big: dict[str, list[tuple]]) -> None:
 def test_region_tables_are_valid() -> None:
     for region in GUANGDONG_OTHER + HUNAN_OTHER + OTHER_PROVINCES:
         first17 = f"{region.code}19900101001"
-        from autocrm.quality.validators import id_check_digit
+        from autocrm.rules.id_numbers import id_check_digit
 
         validate_id_number(first17 + id_check_digit(first17), today=ANCHOR.date())
         city = "" if region.city == region.province else region.city

@@ -78,7 +78,7 @@ def test_json_written_once_per_distinct_list_is_the_json_of_each() -> None:
 
     from django.db.models import JSONField
 
-    from autocrm.imports.bulk import _converter
+    from autocrm.core.bulk import _converter
 
     field = JSONField()
     field.set_attributes_from_name("issues")
@@ -100,8 +100,8 @@ def test_copy_insert_writes_the_history_bulk_create_with_history_writes(cr_a, de
     from django_scopes import scope
     from simple_history.utils import bulk_create_with_history
 
+    from autocrm.core.bulk import build, insert_with_history
     from autocrm.customers.models import Customer, Vehicle
-    from autocrm.imports.bulk import build, insert_with_history
 
     now = timezone.now()
 

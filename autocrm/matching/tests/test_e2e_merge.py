@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from autocrm.customers.models import Customer
 from autocrm.matching import services
-from autocrm.web.tests.browser import login, screenshot
+from autocrm.testing.browser import login, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -1,20 +1,12 @@
-"""The role table (tenancy/policies.py): who sees which personal field in clear, who may
-create and change customers and who maintains dictionaries (domain.md, "Who uses it")."""
+"""The masking table (tenancy/policies.py): who sees which personal field in clear (domain.md,
+"Who uses it")."""
 
 from __future__ import annotations
 
 import pytest
 
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import (
-    PERSONAL_FIELDS,
-    ROLE_VISIBILITY,
-    Visibility,
-    can_create_customer,
-    can_edit_customer,
-    can_maintain_dictionaries,
-    can_view_personal,
-)
+from autocrm.tenancy.policies import PERSONAL_FIELDS, ROLE_VISIBILITY, Visibility, can_view_personal
 from autocrm.tenancy.roles import Role
 
 ALL, OWN, NONE = "all", "own", "none"
@@ -123,38 +115,3 @@ def test_superuser_with_a_role_follows_the_role():
 
 def test_visibility_values():
     assert [v.value for v in Visibility] == ["all", "own", "none"]
-
-
-# --- create / edit / dictionaries -----------------------------------------------------------
-
-#: role: (may create, may edit own, may edit a colleague's, may maintain dictionaries)
-RIGHTS = {
-    Role.SALES_CONSULTANT: (True, True, False, False),
-    Role.SERVICE_ADVISOR: (True, True, True, False),
-    Role.CUSTOMER_RELATIONS: (True, True, True, False),
-    Role.MANAGER: (True, True, True, True),
-    Role.GENERAL_MANAGER: (False, False, False, True),
-    Role.HQ_ANALYST: (False, False, False, False),
-}
-
-
-@pytest.mark.parametrize("role", list(Role))
-def test_rights_per_role(role):
-    create, edit_own, edit_other, dictionaries = RIGHTS[role]
-    member = staff(role)
-
-    assert can_create_customer(member) is create
-    assert can_edit_customer(member, responsible_staff_id=STAFF_ID) is edit_own
-    assert can_edit_customer(member, responsible_staff_id=COLLEAGUE_ID) is edit_other
-    assert can_edit_customer(member, responsible_staff_id=None) is edit_other
-    assert can_maintain_dictionaries(member) is dictionaries
-
-
-@pytest.mark.parametrize("role", [Role.SALES_CONSULTANT, Role.MANAGER, Role.GENERAL_MANAGER])
-def test_staff_without_a_dealer_may_not_write(role):
-    """Rights need a dealer: an editor role without one creates, edits and maintains nothing."""
-    orphan = Staff(pk=STAFF_ID, role=role, dealer_id=None)
-
-    assert can_create_customer(orphan) is False
-    assert can_edit_customer(orphan, responsible_staff_id=STAFF_ID) is False
-    assert can_maintain_dictionaries(orphan) is False

@@ -11,10 +11,10 @@ from django_scopes import scope
 
 from autocrm.imports.export import rejected_rows_xlsx
 from autocrm.imports.models import ImportBatch, ImportStatus
+from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.services import Analysis, import_file, import_preview
 from autocrm.tenancy.models import Dealer, Staff
-from autocrm.tenancy.policies import can_import_customers
 
 SHOW_ERRORS = 20
 

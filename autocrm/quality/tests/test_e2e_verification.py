@@ -11,7 +11,7 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from autocrm.web.tests.browser import login, screenshot
+from autocrm.testing.browser import login, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from autocrm.quality.validators import clean_text
-
-PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+from autocrm.rules.regions import PLATE_PROVINCES
+from autocrm.rules.text import clean_text
 
 _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 _VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _VIN_FRAGMENT = re.compile(r"^(?=.*\d)(?=.*[A-Z])[A-HJ-NPR-Z0-9]{5,16}$|^\d{6,8}$")
-_PLATE = re.compile(rf"^[{PROVINCES}][A-Z0-9]{{0,7}}$|^[A-Z]\d{{3,5}}[A-Z0-9]?$")
+_PLATE = re.compile(rf"^[{PLATE_PROVINCES}][A-Z0-9]{{0,7}}$|^[A-Z]\d{{3,5}}[A-Z0-9]?$")
 _LATIN = re.compile(r"^[a-z]+$")
 
 
@@ -39,7 +38,7 @@ def classify_search(raw: str) -> SearchTerm | None:
         return SearchTerm("mobile", "+86" + mobile.group(1))
     if _VIN.match(upper) and any(c.isdigit() for c in upper):
         return SearchTerm("vin", upper)
-    if compact[:1] in PROVINCES and len(compact) >= 2 and _PLATE.match(upper):
+    if compact[:1] in PLATE_PROVINCES and len(compact) >= 2 and _PLATE.match(upper):
         return SearchTerm("plate", upper)
     if re.fullmatch(r"\d{6,8}", compact):
         # 6–8 digits: part of a mobile, or the serial at the end of a VIN (车架号后六位).

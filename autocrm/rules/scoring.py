@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from autocrm.quality.address import Address, parse_address
-from autocrm.quality.validators import is_placeholder_name, is_suspicious_mobile
+from autocrm.rules.address import Address, parse_address
+from autocrm.rules.names import is_placeholder_name
+from autocrm.rules.phones import is_suspicious_mobile
 
 MISSING = "missing"
 DOUBTFUL = "doubtful"

@@ -1,4 +1,4 @@
-"""Unit tests of the quality rules in autocrm.quality.scoring (pure functions, no database).
+"""Unit tests of the quality rules in autocrm.rules.scoring (pure functions, no database).
 
 Seed 000: *accuracy* is the minimum that must be correct — name, mobile phone, address down
 to the house number, vehicle purchase and spending records; *completeness* is hobbies /
@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from autocrm.quality.scoring import (
+from autocrm.rules.scoring import (
     DOUBTFUL,
     MISSING,
     CustomerFacts,

@@ -26,7 +26,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.quality.validators import clean_text
+from autocrm.rules.regions import (
+    MUNICIPALITY_CODES,
+    PROVINCE_ALIASES,
+    PROVINCE_NAMES,
+    Area,
+    city_short_name,
+    division_tables,
+)
+from autocrm.rules.text import clean_text
 
 __all__ = ["Address", "parse_address", "validate_address_complete"]
 
@@ -64,191 +72,6 @@ class Address:
         city = "" if self.city == self.province else self.city
         parts = (self.province, city, self.district, self.street, self.house_number, self.rest)
         return "".join(parts)
-
-
-# ---------------------------------------------------------------------------
-# Province-level divisions (GB/T 2260 codes), built in
-# ---------------------------------------------------------------------------
-
-_MUNICIPALITY = "municipality"
-_PROVINCE = "province"
-_AUTONOMOUS_REGION = "autonomous_region"
-_SAR = "sar"
-
-# code, official name, short name, kind
-_PROVINCE_TABLE: tuple[tuple[str, str, str, str], ...] = (
-    ("11", "北京市", "北京", _MUNICIPALITY),
-    ("12", "天津市", "天津", _MUNICIPALITY),
-    ("13", "河北省", "河北", _PROVINCE),
-    ("14", "山西省", "山西", _PROVINCE),
-    ("15", "内蒙古自治区", "内蒙古", _AUTONOMOUS_REGION),
-    ("21", "辽宁省", "辽宁", _PROVINCE),
-    ("22", "吉林省", "吉林", _PROVINCE),
-    ("23", "黑龙江省", "黑龙江", _PROVINCE),
-    ("31", "上海市", "上海", _MUNICIPALITY),
-    ("32", "江苏省", "江苏", _PROVINCE),
-    ("33", "浙江省", "浙江", _PROVINCE),
-    ("34", "安徽省", "安徽", _PROVINCE),
-    ("35", "福建省", "福建", _PROVINCE),
-    ("36", "江西省", "江西", _PROVINCE),
-    ("37", "山东省", "山东", _PROVINCE),
-    ("41", "河南省", "河南", _PROVINCE),
-    ("42", "湖北省", "湖北", _PROVINCE),
-    ("43", "湖南省", "湖南", _PROVINCE),
-    ("44", "广东省", "广东", _PROVINCE),
-    ("45", "广西壮族自治区", "广西", _AUTONOMOUS_REGION),
-    ("46", "海南省", "海南", _PROVINCE),
-    ("50", "重庆市", "重庆", _MUNICIPALITY),
-    ("51", "四川省", "四川", _PROVINCE),
-    ("52", "贵州省", "贵州", _PROVINCE),
-    ("53", "云南省", "云南", _PROVINCE),
-    ("54", "西藏自治区", "西藏", _AUTONOMOUS_REGION),
-    ("61", "陕西省", "陕西", _PROVINCE),
-    ("62", "甘肃省", "甘肃", _PROVINCE),
-    ("63", "青海省", "青海", _PROVINCE),
-    ("64", "宁夏回族自治区", "宁夏", _AUTONOMOUS_REGION),
-    ("65", "新疆维吾尔自治区", "新疆", _AUTONOMOUS_REGION),
-    ("71", "台湾省", "台湾", _PROVINCE),
-    ("81", "香港特别行政区", "香港", _SAR),
-    ("82", "澳门特别行政区", "澳门", _SAR),
-)
-_PROVINCE_NAMES = {code: name for code, name, _short, _kind in _PROVINCE_TABLE}
-_MUNICIPALITY_CODES = frozenset(
-    code for code, _name, _short, kind in _PROVINCE_TABLE if kind == _MUNICIPALITY
-)
-_KIND_SUFFIX = {
-    _MUNICIPALITY: "市",
-    _PROVINCE: "省",
-    _AUTONOMOUS_REGION: "自治区",
-    _SAR: "特别行政区",
-}
-
-
-def _province_aliases() -> list[tuple[str, str, bool]]:
-    """(alias, province code, is_bare_short_name), longest alias first."""
-    aliases: dict[str, tuple[str, bool]] = {}
-    for code, name, short, kind in _PROVINCE_TABLE:
-        aliases[name] = (code, False)
-        aliases[short + _KIND_SUFFIX[kind]] = (code, False)
-        aliases[short] = (code, True)
-    return sorted(((a, c, bare) for a, (c, bare) in aliases.items()), key=lambda x: -len(x[0]))
-
-
-_PROVINCE_ALIASES = _province_aliases()
-
-# ---------------------------------------------------------------------------
-# Prefecture- and county-level names from python-stdnum's cn/loc data
-# ---------------------------------------------------------------------------
-
-_PSEUDO_NAMES = frozenset(
-    {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位", "省直辖行政单位"}
-)
-_ENTRY_RE = re.compile(r"^(?:\[(?P<start>\d*)-(?P<end>\d*)\])?(?P<name>.+)$")
-_ETHNIC_RE = re.compile(
-    "朝鲜族|蒙古族|蒙古|藏族|回族|苗族|侗族|布依族|土家族|彝族|白族|傣族|哈尼族|壮族|景颇族|"
-    "傈僳族|羌族|哈萨克|柯尔克孜|黎族|维吾尔|满族|畲族|瑶族|仡佬族|水族|纳西族|普米族|独龙族"
-)
-
-
-@dataclass(frozen=True)
-class _Area:
-    """A city (prefecture level, or county level under direct provincial administration) or a
-    district (county level) with one of its names; ``parent`` is the city code of a district."""
-
-    code: str
-    name: str
-    current: bool
-    parent: str = ""
-
-    @property
-    def province_code(self) -> str:
-        return self.code[:2]
-
-
-@dataclass(frozen=True)
-class _Regions:
-    cities: tuple[_Area, ...]
-    districts: tuple[_Area, ...]
-    cities_with_districts: frozenset[str]
-    current_city_names: dict[str, str]
-
-
-def _parse_entries(raw: str) -> list[tuple[str, bool]]:
-    """Split ``[1983-1989]A,[1990-]B`` into [("A", False), ("B", True)]."""
-    entries = []
-    for entry in raw.split(","):
-        match = _ENTRY_RE.match(entry.strip())
-        if match and match["name"] not in _PSEUDO_NAMES:
-            entries.append((match["name"], not match["end"]))
-    return entries
-
-
-@functools.cache
-def _regions() -> _Regions:
-    """Load city and district names from python-stdnum (empty tables if that fails)."""
-    try:
-        from stdnum import numdb
-
-        prefixes = numdb.get("cn/loc").prefixes
-    except Exception:  # pragma: no cover - data missing: suffix rules still work
-        prefixes = []
-    raw: dict[str, str] = {}
-    for length, low, high, _props, children in prefixes:
-        if length != 2 or low != high:
-            continue
-        for child_length, child_low, child_high, child_props, _grand in children:
-            if child_length == 4 and child_low == child_high and "county" in child_props:
-                raw[low + child_low] = child_props["county"]
-
-    cities: list[_Area] = []
-    districts: list[_Area] = []
-    pseudo_prefectures = set()
-    for code, value in raw.items():
-        if code[2:] == "0000" or code[4:] != "00" or code[:2] in _MUNICIPALITY_CODES:
-            continue
-        entries = _parse_entries(value)
-        if not entries:
-            pseudo_prefectures.add(code[:4])
-        cities.extend(_Area(code[:4], name, current) for name, current in entries)
-    for code, value in raw.items():
-        if code[4:] == "00":
-            continue
-        entries = _parse_entries(value)
-        if code[:2] in _MUNICIPALITY_CODES:
-            parent = code[:2]
-        elif code[:4] in pseudo_prefectures:
-            # county-level city administered directly by the province (e.g. 湖北省仙桃市)
-            cities.extend(_Area(code, name, current) for name, current in entries)
-            continue
-        else:
-            parent = code[:4]
-        districts.extend(_Area(code, name, current, parent) for name, current in entries)
-    # prefectures before directly administered county-level cities, current names first
-    cities.sort(key=lambda area: (len(area.code), not area.current, area.code))
-    districts.sort(key=lambda area: (not area.current, area.code))
-    current_city_names = {code: _PROVINCE_NAMES[code] for code in _MUNICIPALITY_CODES}
-    for area in reversed(cities):
-        current_city_names[area.code] = area.name
-    return _Regions(
-        cities=tuple(cities),
-        districts=tuple(districts),
-        cities_with_districts=frozenset(area.parent for area in districts if area.current),
-        current_city_names=current_city_names,
-    )
-
-
-def _city_short_name(name: str) -> str:
-    """Short form people write for a city: 杭州 for 杭州市, 延边 for 延边朝鲜族自治州."""
-    if name.endswith("自治州"):
-        match = _ETHNIC_RE.search(name, 2)
-        short = name[: match.start()] if match else name[:-3]
-    elif name.endswith("地区"):
-        short = name[:-2]
-    elif name.endswith(("市", "盟")):
-        short = name[:-1]
-    else:
-        short = name
-    return short if len(short) >= 2 else name
 
 
 # ---------------------------------------------------------------------------
@@ -296,22 +119,22 @@ def _skip(text: str) -> str:
 
 
 def _match_area(
-    text: str, areas: tuple[_Area, ...] | list[_Area], *, short: bool
-) -> tuple[_Area, int] | None:
+    text: str, areas: tuple[Area, ...] | list[Area], *, short: bool
+) -> tuple[Area, int] | None:
     """Longest full name (or, if ``short``, city short form) of ``areas`` that starts ``text``.
 
     Returns the area and the number of characters matched. Among equally long matches the
     earliest area wins (tables are sorted current-first). A short form only counts when it is
     not directly followed by a street-level word or digit (杭州路 is a street, not 杭州).
     """
-    best: tuple[_Area, int] | None = None
+    best: tuple[Area, int] | None = None
     for area in areas:
         if text.startswith(area.name) and (best is None or len(area.name) > best[1]):
             best = (area, len(area.name))
     if best is not None or not short:
         return best
     for area in areas:
-        abbreviation = _city_short_name(area.name)
+        abbreviation = city_short_name(area.name)
         if (
             abbreviation != area.name
             and text.startswith(abbreviation)
@@ -324,8 +147,8 @@ def _match_area(
 
 def _take_province(text: str) -> tuple[str, str]:
     """Return (province code, remaining text); code "" when no province name starts ``text``."""
-    regions = _regions()
-    for alias, code, bare in _PROVINCE_ALIASES:
+    regions = division_tables()
+    for alias, code, bare in PROVINCE_ALIASES:
         if not text.startswith(alias):
             continue
         if bare and any(
@@ -339,23 +162,23 @@ def _take_province(text: str) -> tuple[str, str]:
 
 
 @functools.cache
-def _cities_in(province_code: str) -> tuple[_Area, ...]:
-    return tuple(a for a in _regions().cities if a.province_code == province_code)
+def _cities_in(province_code: str) -> tuple[Area, ...]:
+    return tuple(a for a in division_tables().cities if a.province_code == province_code)
 
 
 @functools.cache
-def _current_districts_in(province_code: str) -> tuple[_Area, ...]:
+def _current_districts_in(province_code: str) -> tuple[Area, ...]:
     """Current districts of a province ("" = the whole country)."""
     return tuple(
         a
-        for a in _regions().districts
+        for a in division_tables().districts
         if a.current and (not province_code or a.province_code == province_code)
     )
 
 
 @functools.cache
-def _districts_of(city_code: str) -> tuple[_Area, ...]:
-    return tuple(a for a in _regions().districts if a.parent == city_code)
+def _districts_of(city_code: str) -> tuple[Area, ...]:
+    return tuple(a for a in division_tables().districts if a.parent == city_code)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -391,14 +214,14 @@ def parse_address(value: str) -> Address:
     text = clean_text(value)
     text = _SPACE_NEAR_CJK_RE.sub("", text)
     text = _skip(_LEADING_NOISE_RE.sub("", text, count=1))
-    regions = _regions()
+    regions = division_tables()
 
     province_code, text = _take_province(text)
     text = _skip(text)
     city = district = ""
     city_code = ""
-    if province_code in _MUNICIPALITY_CODES:
-        city = _PROVINCE_NAMES[province_code]
+    if province_code in MUNICIPALITY_CODES:
+        city = PROVINCE_NAMES[province_code]
         city_code = province_code
         short_name = city[:-1]
         for repeated in (city, short_name, "市辖区"):
@@ -465,7 +288,7 @@ def parse_address(value: str) -> Address:
         if street_only:
             street, text = street_only.group("street", "rest")
     return Address(
-        province=_PROVINCE_NAMES.get(province_code, ""),
+        province=PROVINCE_NAMES.get(province_code, ""),
         city=city,
         district=district,
         street=street,

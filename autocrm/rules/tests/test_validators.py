@@ -1,4 +1,4 @@
-"""Unit tests for autocrm.quality.validators (pure functions, no database)."""
+"""Unit tests of the field validators in autocrm.rules (pure functions, no database)."""
 
 from datetime import date
 
@@ -11,23 +11,19 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from autocrm.quality import validators
-from autocrm.quality.validators import (
+from autocrm.rules import phones
+from autocrm.rules.email import validate_email
+from autocrm.rules.id_numbers import (
     ResidentId,
     check_id_matches,
-    clean_text,
     id_check_digit,
-    is_placeholder_name,
-    is_suspicious_mobile,
-    normalize_landline,
-    normalize_mobile,
-    validate_email,
     validate_id_number,
-    validate_plate_number,
     validate_uscc,
-    validate_vin,
-    vin_check_digit,
 )
+from autocrm.rules.names import is_placeholder_name
+from autocrm.rules.phones import is_suspicious_mobile, normalize_landline, normalize_mobile
+from autocrm.rules.text import clean_text
+from autocrm.rules.vehicles import validate_plate_number, validate_vin, vin_check_digit
 
 TODAY = date(2024, 6, 1)
 FUZZ = hypothesis_settings(max_examples=300, database=None, deadline=None)
@@ -145,7 +141,7 @@ def test_normalize_mobile_turns_phonenumbers_exceptions_into_validation_error(mo
             phonenumbers.NumberParseException.NOT_A_NUMBER, "boom"
         )
 
-    monkeypatch.setattr(validators.PhoneMetadata, "metadata_for_region", boom)
+    monkeypatch.setattr(phones.PhoneMetadata, "metadata_for_region", boom)
     assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
 
 
@@ -153,7 +149,7 @@ def test_normalize_mobile_turns_unexpected_errors_into_validation_error(monkeypa
     def boom(*args, **kwargs):
         raise IndexError("metadata bug")
 
-    monkeypatch.setattr(validators.phonenumberutil, "_number_type_helper", boom)
+    monkeypatch.setattr(phones.phonenumberutil, "_number_type_helper", boom)
     assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
 
 
@@ -755,14 +751,14 @@ def _libphonenumber_says(national: str, types: frozenset[int]) -> bool:
 @hypothesis_settings(max_examples=3000, database=None, deadline=None)
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
 def test_mobile_fast_path_agrees_with_libphonenumber(national):
-    assert validators._has_type(national, validators._MOBILE_TYPES) == _libphonenumber_says(
-        national, validators._MOBILE_TYPES
+    assert phones._has_type(national, phones._MOBILE_TYPES) == _libphonenumber_says(
+        national, phones._MOBILE_TYPES
     )
 
 
 @hypothesis_settings(max_examples=3000, database=None, deadline=None)
 @given(st.from_regex(r"0[1-9][0-9]{8,10}", fullmatch=True))
 def test_landline_fast_path_agrees_with_libphonenumber(national):
-    assert validators._has_type(national, validators._FIXED_TYPES) == _libphonenumber_says(
-        national, validators._FIXED_TYPES
+    assert phones._has_type(national, phones._FIXED_TYPES) == _libphonenumber_says(
+        national, phones._FIXED_TYPES
     )

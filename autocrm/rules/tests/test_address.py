@@ -1,4 +1,4 @@
-"""Unit tests for autocrm.quality.address (pure functions, no database)."""
+"""Unit tests for autocrm.rules.address (pure functions, no database)."""
 
 import dataclasses
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from autocrm.quality.address import Address, parse_address, validate_address_complete
+from autocrm.rules.address import Address, parse_address, validate_address_complete
 
 FUZZ = hypothesis_settings(max_examples=300, database=None, deadline=None)
 

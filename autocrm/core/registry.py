@@ -1,0 +1,181 @@
+"""The registries through which an app plugs into the shared pages without those pages
+importing it: menu entries, home-page cards, customer-page panels, timeline kinds and API
+routes.
+
+Each app registers what it contributes in its `AppConfig.ready()` (or a `registry.py` that
+`ready()` imports); `web` and `customers` render whatever is registered. Entries are kept in
+the order given by their `order` number, so the menu reads the same whichever app is loaded
+first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+
+Label = str | Promise
+#: Builds a card's or panel's template context; None means "not shown to this viewer".
+ContextBuilder = Callable[..., Mapping[str, Any] | None]
+
+
+def _always(user: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the side navigation. `url_name` may depend on the user (HQ's own page)."""
+
+    key: str
+    label: Label
+    icon: str
+    url_name: str | Callable[[Any], str]
+    order: int
+    visible: Callable[[Any], bool] = _always
+
+    def url_for(self, user: Any) -> str:
+        name = self.url_name(user) if callable(self.url_name) else self.url_name
+        return reverse(name)
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A block of the workbench (home page): `context(request)` gives its template context."""
+
+    key: str
+    template: str
+    context: ContextBuilder
+    order: int
+    #: Static files the card's template needs in the page head (e.g. ECharts).
+    scripts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerPanel:
+    """A card on the customer 360 page: `context(request, customer)` gives its context."""
+
+    key: str
+    template: str
+    context: ContextBuilder
+    order: int
+    #: "main" (the wide column, under the profile) or "side" (the narrow column).
+    column: str = "main"
+
+
+@dataclass(frozen=True)
+class RenderedBlock:
+    key: str
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class TimelineKind:
+    """A kind of entry on a customer's timeline.
+
+    `title` is what the entry is called; `icon` a Bootstrap icon name; `detail(entry)` the
+    one-line detail under the title (e.g. the mileage and its source), from what the viewer
+    may see; `visible(viewer)` whether the viewer may see entries of this kind at all.
+    """
+
+    key: str
+    title: Label
+    icon: str = "dot"
+    detail: Callable[[Any], str] | None = None
+    visible: Callable[[Any], bool] = _always
+    #: Whether the entry's subject follows the title ("Vehicle added · 粤B12345").
+    show_subject: bool = True
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Ordered(Generic[T]):
+    """Entries by key (a second registration of a key replaces the first, so `ready()` may
+    run twice in tests), listed by their `order`."""
+
+    entries: dict[str, T] = field(default_factory=dict)
+
+    def add(self, key: str, entry: T) -> T:
+        self.entries[key] = entry
+        return entry
+
+    def ordered(self) -> list[T]:
+        return sorted(self.entries.values(), key=lambda e: getattr(e, "order", 0))
+
+
+_menu: _Ordered[MenuEntry] = _Ordered()
+_cards: _Ordered[HomeCard] = _Ordered()
+_panels: _Ordered[CustomerPanel] = _Ordered()
+_kinds: dict[str, TimelineKind] = {}
+_api_routes: dict[str, str] = {}
+
+
+def register_menu_entry(entry: MenuEntry) -> MenuEntry:
+    return _menu.add(entry.key, entry)
+
+
+def register_home_card(card: HomeCard) -> HomeCard:
+    return _cards.add(card.key, card)
+
+
+def register_customer_panel(panel: CustomerPanel) -> CustomerPanel:
+    return _panels.add(panel.key, panel)
+
+
+def register_timeline_kind(kind: TimelineKind) -> TimelineKind:
+    _kinds[kind.key] = kind
+    return kind
+
+
+def register_api_routes(module: str, *, prefix: str = "") -> None:
+    """Include the `urlpatterns` of `module` (a dotted path) under /api/`prefix`."""
+    _api_routes[module] = prefix
+
+
+def menu_entries(user: Any) -> list[MenuEntry]:
+    return [entry for entry in _menu.ordered() if entry.visible(user)]
+
+
+def _render(blocks: list[Any], request: HttpRequest, *args: Any) -> list[RenderedBlock]:
+    """Each block's template rendered with its own context (and the request's), in order."""
+    rendered = []
+    for block in blocks:
+        context = block.context(request, *args)
+        if context is not None:
+            html = render_to_string(block.template, dict(context), request=request)
+            rendered.append(RenderedBlock(block.key, mark_safe(html)))  # noqa: S308 - rendered template
+    return rendered
+
+
+def home_cards(request: HttpRequest) -> tuple[list[RenderedBlock], list[str]]:
+    """The cards the signed-in user sees on the home page, and the scripts they need."""
+    cards = _cards.ordered()
+    rendered = _render(cards, request)
+    shown = {block.key for block in rendered}
+    scripts = list(dict.fromkeys(s for card in cards if card.key in shown for s in card.scripts))
+    return rendered, scripts
+
+
+def customer_panels(request: HttpRequest, customer: Any, *, column: str) -> list[RenderedBlock]:
+    return _render([p for p in _panels.ordered() if p.column == column], request, customer)
+
+
+def timeline_kind(key: str) -> TimelineKind:
+    """The registered kind, or a plain one titled by its key (a kind whose app was removed)."""
+    return _kinds.get(key) or TimelineKind(key=key, title=key)
+
+
+def timeline_kinds() -> dict[str, TimelineKind]:
+    return dict(_kinds)
+
+
+def api_route_modules() -> dict[str, str]:
+    return dict(_api_routes)

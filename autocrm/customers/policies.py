@@ -1,0 +1,29 @@
+"""Who may create and change customer profiles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from autocrm.tenancy.roles import Role
+
+if TYPE_CHECKING:
+    from autocrm.tenancy.models import Staff
+
+#: Roles that may create and change customer profiles.
+EDITOR_ROLES = frozenset(
+    {Role.SALES_CONSULTANT, Role.SERVICE_ADVISOR, Role.CUSTOMER_RELATIONS, Role.MANAGER}
+)
+#: Roles that may change any customer of the dealer (the others only their own).
+EDIT_ANY_ROLES = frozenset({Role.SERVICE_ADVISOR, Role.CUSTOMER_RELATIONS, Role.MANAGER})
+
+
+def can_create_customer(staff: Staff) -> bool:
+    return staff.role in EDITOR_ROLES and staff.dealer_id is not None
+
+
+def can_edit_customer(staff: Staff, *, responsible_staff_id: int | None) -> bool:
+    if not can_create_customer(staff):
+        return False
+    if staff.role in EDIT_ANY_ROLES:
+        return True
+    return responsible_staff_id == staff.pk

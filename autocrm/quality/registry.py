@@ -1,0 +1,48 @@
+"""What data quality plugs into the shared pages: menu entries and the workbench cards."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from autocrm.core.registry import HomeCard, MenuEntry, register_home_card, register_menu_entry
+from autocrm.quality.home import dealer_card_context, hq_card_context
+from autocrm.quality.policies import can_make_verification_calls
+
+
+def register() -> None:
+    register_menu_entry(
+        MenuEntry(
+            key="quality",
+            label=_("Data quality"),
+            icon="clipboard-check",
+            url_name="quality:overview",
+            order=40,
+        )
+    )
+    register_menu_entry(
+        MenuEntry(
+            key="verification",
+            label=_("Verification calls"),
+            icon="telephone-outbound",
+            url_name="quality:samples",
+            order=60,
+            visible=can_make_verification_calls,
+        )
+    )
+    register_home_card(
+        HomeCard(
+            key="quality",
+            template="quality/home_card.html",
+            context=dealer_card_context,
+            order=10,
+            scripts=("vendor/echarts/dist/echarts.min.js",),
+        )
+    )
+    register_home_card(
+        HomeCard(
+            key="quality_hq",
+            template="quality/home_hq_card.html",
+            context=hq_card_context,
+            order=10,
+        )
+    )
