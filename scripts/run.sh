@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: migrate the embedded SQLite database, load the demo dealership once, collect
 # static files and serve on http://127.0.0.1:${PORT:-8000}. Expects the venv to be active
-# (the Makefile puts .venv/bin first on PATH; run directly, it uses .venv when present).
+# (the Makefile installs requirements/base.txt into .venv and puts .venv/bin first on PATH;
+# run directly, it uses .venv when present).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -18,6 +18,14 @@ if [[ -z "${VIRTUAL_ENV:-}" && -x "$ROOT/.venv/bin/python" ]]; then
   export PATH="$VIRTUAL_ENV/bin:$PATH"
 fi
 
+# The test tools come with requirements/dev.txt, which `make test` installs; a venv made by
+# `make run` has requirements/base.txt alone.
+if ! command -v ruff >/dev/null 2>&1 || ! python -c 'import pytest_django, playwright' 2>/dev/null
+then
+  echo "scripts/test.sh: no test tools here: run \`make test\` (installs requirements/dev.txt)" >&2
+  exit 1
+fi
+
 RESULTS="$ROOT/var/test-results"
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"
