@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -215,6 +216,51 @@ def consultant_b(make_staff: Callable[..., Any], dealer_b: Any) -> Any:
 @pytest.fixture
 def hq_analyst(make_staff: Callable[..., Any]) -> Any:
     return make_staff(None, Role.HQ_ANALYST, username="hq_analyst")
+
+
+# --- one writer of customer records -------------------------------------------------------
+
+#: Callers that may write customer records themselves (see customers/tests/test_one_writer.py).
+_WRITERS_ALLOWED = ("autocrm.customers.", "autocrm.demo.", "autocrm.conftest", "autocrm.testing")
+
+
+def _nearest_project_caller() -> str:
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name.startswith("autocrm.") and name != __name__:
+            return name
+        frame = frame.f_back
+    return ""
+
+
+def _guard_write(sender: Any, **kwargs: Any) -> None:
+    caller = _nearest_project_caller()
+    if caller and not caller.startswith(_WRITERS_ALLOWED) and ".tests." not in caller:
+        raise AssertionError(
+            f"{caller} writes {sender.__name__} itself: use the write functions of "
+            "autocrm.customers (services, writes, merging)"
+        )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_writer_guard() -> Iterator[None]:
+    """While the suite runs, a save() or delete() of a customer record whose nearest project
+    caller is outside `customers` (tests and the demo generator excepted) fails the test."""
+    from django.db.models.signals import pre_delete, pre_save
+
+    from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
+
+    models = (Customer, Vehicle, Contact, MileageReading)
+    for model in models:
+        pre_save.connect(_guard_write, sender=model, dispatch_uid=f"one-writer-{model.__name__}")
+        pre_delete.connect(
+            _guard_write, sender=model, dispatch_uid=f"one-writer-d-{model.__name__}"
+        )
+    yield
+    for model in models:
+        pre_save.disconnect(sender=model, dispatch_uid=f"one-writer-{model.__name__}")
+        pre_delete.disconnect(sender=model, dispatch_uid=f"one-writer-d-{model.__name__}")
 
 
 # --- customers ------------------------------------------------------------------------------

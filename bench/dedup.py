@@ -4,7 +4,7 @@
 
 Loads the demo generator's data into PostgreSQL (BENCH_DATABASE_URL, default a local
 `autocrm_bench` database; reused when already loaded), then runs the production detection —
-`autocrm.matching.services.run_detection` per dealer (extraction, Splink model, writing the
+`autocrm.matching.detection.duplicates_detect` per dealer (extraction, Splink model, writing the
 candidate pairs) — and times it end to end. The found pairs are scored against the generator's
 ground truth (`DemoTruth`: records with the same person_key are the same person; a true pair is
 two such records of the same dealer). The model never reads DemoTruth. With HQ mode on (the
@@ -67,7 +67,7 @@ def main() -> int:
 
     from django_scopes import scopes_disabled
 
-    from autocrm.matching import model, services
+    from autocrm.matching import detection, model
     from autocrm.matching.models import CrossDealerCandidate, DuplicateCandidate
     from autocrm.tenancy.models import Dealer
 
@@ -78,7 +78,7 @@ def main() -> int:
         runs = []
         started = time.perf_counter()
         for dealer in dealers:
-            run = services.run_detection(dealer=dealer)
+            run = detection.duplicates_detect(dealer=dealer)
             runs.append(run)
             print(
                 f"dealer {dealer.code}: {run.records:,} records, {run.pairs_compared:,} pairs"
@@ -121,7 +121,7 @@ def main() -> int:
     }
     if not args.no_hq:
         started = time.perf_counter()
-        hq_run = services.run_cross_dealer_detection()
+        hq_run = detection.cross_dealer_duplicates_detect()
         hq_seconds = time.perf_counter() - started
         with scopes_disabled():
             hq_found = {

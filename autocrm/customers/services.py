@@ -8,7 +8,7 @@ scores before returning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,14 +22,21 @@ from autocrm.customers.cleaning import (
     clean_customer_fields,
     clean_vehicle_fields,
 )
+from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import set_name_search_fields
 from autocrm.customers.policies import can_create_customer, can_edit_customer
-from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import PERSONAL_FIELDS, can_view_personal
+
+
+def _changed(customer: Customer) -> None:
+    """Tell the apps above that the record changed (quality re-scores it, in this
+    transaction, and brings the instance's scores up to date)."""
+    customers_changed.publish(customer_ids=[customer.pk], instances=[customer], now=None)
+
 
 #: Which dictionary list each classification field must come from.
 DICTIONARY_FIELDS = {
@@ -108,7 +115,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     customer.save()
     if hobbies:
         customer.hobbies.set(hobbies)
-    customer_quality_refresh(customer=customer)
+    _changed(customer)
     return customer
 
 
@@ -149,7 +156,38 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
     ):
         customer._history_user = actor  # type: ignore[attr-defined]
         customer.hobbies.set(hobbies)
-    customer_quality_refresh(customer=customer)
+    _changed(customer)
+    return customer
+
+
+@transaction.atomic
+def customer_verification_set(
+    *,
+    actor: Staff,
+    customer: Customer,
+    accuracy_status: str | None,
+    mobile_flagged_wrong: bool | None,
+    verified_at: datetime | None,
+    reason: str,
+) -> Customer:
+    """Store what a verification call found (quality's verification service decides it):
+    the accuracy status, the wrong-number flag and the last-verified time; None leaves a
+    value as it is. One history row with old → new and the reason, when anything changed."""
+    changed = False
+    if accuracy_status is not None and customer.accuracy_status != accuracy_status:
+        customer.accuracy_status = accuracy_status
+        changed = True
+    if mobile_flagged_wrong is not None and customer.mobile_flagged_wrong != mobile_flagged_wrong:
+        customer.mobile_flagged_wrong = mobile_flagged_wrong
+        changed = True
+    if verified_at is not None:
+        customer.last_verified_at = verified_at
+        changed = True
+    if changed:
+        customer._history_user = actor  # type: ignore[attr-defined]
+        customer._change_reason = reason  # type: ignore[attr-defined]
+        customer.save()
+        _changed(customer)
     return customer
 
 
@@ -166,7 +204,7 @@ def contact_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     contact = Contact(dealer_id=customer.dealer_id, customer=customer, **values)
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.save()
-    customer_quality_refresh(customer=customer)
+    _changed(customer)
     return contact
 
 
@@ -209,7 +247,7 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
             source=MileageSource.SALE if vehicle.bought_here else MileageSource.CUSTOMER,
             recorded_by=actor,
         )
-    customer_quality_refresh(customer=customer)
+    _changed(customer)
     return vehicle
 
 
@@ -226,7 +264,7 @@ def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -
         setattr(vehicle, field, value)
     vehicle._history_user = actor  # type: ignore[attr-defined]
     vehicle.save()
-    customer_quality_refresh(customer=vehicle.customer)
+    _changed(vehicle.customer)
     return vehicle
 
 
@@ -320,5 +358,5 @@ def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, A
         cost=cost,
         staff=actor,
     )
-    customer_quality_refresh(customer=customer)
+    _changed(customer)
     return interaction

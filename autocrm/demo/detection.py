@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_scopes import scope, scopes_disabled
 
-from autocrm.matching.services import run_detection
+from autocrm.matching.detection import duplicates_detect
 from autocrm.tenancy.models import Dealer
 
 
@@ -16,5 +16,5 @@ def demo_duplicate_detection() -> int:
     found = 0
     for dealer in dealers:
         with scope(dealer=dealer.pk):
-            found += run_detection(dealer=dealer).candidates_found
+            found += duplicates_detect(dealer=dealer).candidates_found
     return found

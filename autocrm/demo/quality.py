@@ -12,7 +12,7 @@ millisecond a call: far too slow for a million rows. So each record is mapped to
 The address key is the address without the building/room part that follows the house number,
 with every digit run replaced by "8" (the address grammar treats all digit runs alike); the
 generator builds it from the parts it generated. The tests re-score stored rows through
-`autocrm.customers.quality_refresh.customer_quality_refresh` and compare, and check that parsing
+`autocrm.quality.refresh.quality_refresh` and compare, and check that parsing
 an address and its key gives the same missing parts.
 """
 

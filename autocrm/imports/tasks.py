@@ -5,8 +5,8 @@ from __future__ import annotations
 from django_scopes import scope
 from huey.contrib.djhuey import db_task
 
+from autocrm.imports.applying import import_apply
 from autocrm.imports.models import ImportBatch
-from autocrm.imports.services import import_apply
 from autocrm.tenancy.models import Staff
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from autocrm.core.permissions import permission_required
 from autocrm.imports import services
+from autocrm.imports.analysis import MAX_STORED_ERRORS, batch_analysis
 from autocrm.imports.columns import TARGETS, target_choices
 from autocrm.imports.export import rejected_rows_xlsx, template_filename, template_xlsx
 from autocrm.imports.forms import UploadForm
@@ -22,6 +23,7 @@ from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
 from autocrm.imports.tasks import import_apply_task
+from autocrm.imports.undo import import_undo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
@@ -52,7 +54,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            batch, _analysis = services.import_preview(
+            batch, analysis_of = services.import_preview(
                 actor=request.user,
                 content=upload_file.read(),
                 filename=upload_file.name,
@@ -96,7 +98,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "columns": columns,
         "choices": target_choices(),
         "errors": errors,
-        "errors_capped": batch.count_rejected and len(batch.errors) >= services.MAX_STORED_ERRORS,
+        "errors_capped": batch.count_rejected and len(batch.errors) >= MAX_STORED_ERRORS,
         # RowError objects or their as_dict() form, when the batch keeps them
         "notes": list(getattr(batch, "notes", None) or [])[:MAX_SHOWN_NOTES],
         "nav_active": "imports",
@@ -131,7 +133,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def rejected(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
     try:
-        analysis = services.batch_analysis(batch)
+        analysis = batch_analysis(batch)
     except ImportFileError as exc:
         messages.error(request, str(exc))
         return redirect("imports:detail", pk=batch.pk)
@@ -144,7 +146,7 @@ def rejected(request: HttpRequest, pk: int) -> HttpResponse:
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
     try:
-        result = services.import_undo(actor=request.user, batch=batch)
+        result = import_undo(actor=request.user, batch=batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

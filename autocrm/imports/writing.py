@@ -21,17 +21,15 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
-from autocrm.core.bulk import build, copy_insert, insert_with_history, next_ids, refresh_statistics
+from autocrm.core.bulk import build, copy_insert, next_ids, refresh_statistics
 from autocrm.customers.choices import CustomerKind, MileageSource
-from autocrm.customers.models import Customer, MileageReading, Vehicle
-from autocrm.customers.names import set_name_search_fields
-from autocrm.imports import quality
+from autocrm.customers.models import Customer, Vehicle
+from autocrm.customers.writes import CustomerWrites, customer_writes
+from autocrm.imports.derived import new_customer_derived
 from autocrm.imports.matching import Plan, Planned
 from autocrm.imports.models import ImportBatch, ImportChange
 from autocrm.imports.rows import ValidRow
-from autocrm.rules.names import NAME_SEARCH_FIELDS
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 
@@ -199,27 +197,27 @@ class BatchWriter:
 
     def _write(self, job: WriteJob) -> None:
         changes: list[ImportChange] = []
+        with customer_writes(
+            dealer_id=self.dealer.pk, actor=self.actor, reason=self.reason, now=self.now
+        ) as writes:
+            changes += self._write_customers(job, writes)
+            changes += self._write_vehicles(job, writes)
+        copy_insert(ImportChange, changes, set_pks=False)
+
+    def _write_customers(self, job: WriteJob, writes: CustomerWrites) -> list[ImportChange]:
+        """1. new customers, scored before they are inserted; 2. changed customers."""
+        changes: list[ImportChange] = []
         customers = job.customers
         new_keys = [k for k in job.keys if customers[k].existing_id is None]
         upd_keys = [k for k in job.keys if customers[k].existing_id and customers[k].changed]
-        # 1. new customers, scored before they are inserted
-        created: list[Customer] = []
+        rows = []
         for key in new_keys:
-            planned = customers[key]
-            values = {
-                "dealer_id": self.dealer.pk,
-                "kind": CustomerKind.PERSON,
-                "created_by_id": self.actor.pk,
-                "created_at": self.now,
-                "updated_at": self.now,
-                "responsible_staff_id": self.actor.pk,
-                **planned.values,
-            }
+            values = {"kind": CustomerKind.PERSON, **customers[key].values}
             if key in job.customer_ids:
                 values["id"] = job.customer_ids[key]
             derived = job.derived[key]
             if derived is None:  # several rows make this customer: derive from them all
-                derived = quality.new_customer_derived(
+                derived = new_customer_derived(
                     values,
                     dealer_province=self.dealer.province,
                     vehicles=[
@@ -228,16 +226,12 @@ class BatchWriter:
                     ],
                     now=self.now,
                 )
-            values.update(derived)
-            created.append(build(Customer, values))
+            rows.append({**values, **derived})
+        created = writes.create_customers(rows, scored=True)
+        for key, customer in zip(new_keys, created, strict=True):
+            job.customer_ids[key] = customer.pk
         if created:
-            insert_with_history(
-                Customer, created, user=self.actor, reason=self.reason, date=self.now
-            )
-            for key, customer in zip(new_keys, created, strict=True):
-                job.customer_ids[key] = customer.pk
             changes.append(self._created("customer", [c.pk for c in created]))
-        # 2. changed customers
         if upd_keys:
             by_id = Customer.objects.in_bulk([customers[k].existing_id for k in upd_keys])
             fields: set[str] = {"updated_at"}
@@ -249,58 +243,36 @@ class BatchWriter:
                 for name in planned.changed:
                     setattr(customer, name, planned.values[name])
                 fields |= planned.changed
-                if "name" in planned.changed or "kind" in planned.changed:
-                    set_name_search_fields(customer)
-                    fields |= set(NAME_SEARCH_FIELDS)
                 customer.updated_at = self.now
                 objs.append(customer)
                 changes.append(self._updated("customer", customer, before, planned))
-            self._update(Customer, objs, fields)
-        # 3. vehicles
-        new_vehicles: list[Vehicle] = []
+            writes.update_customers(objs, fields)
+        return changes
+
+    def _write_vehicles(self, job: WriteJob, writes: CustomerWrites) -> list[ImportChange]:
+        """3. new vehicles (with their first mileage reading) and changed ones."""
+        changes: list[ImportChange] = []
+        new_rows: list[dict[str, Any]] = []
         new_vins: list[str] = []
         upd_vehicles: list[Planned] = []
         for key in job.keys:
             for vin, planned in job.vehicles[key]:
                 if planned.existing_id is None:
-                    values = {
-                        "dealer_id": self.dealer.pk,
-                        "customer_id": job.customer_ids[key],
-                        "created_at": self.now,
-                        **planned.values,
-                    }
+                    values = {"customer_id": job.customer_ids[key], **planned.values}
                     if vin in job.vehicle_ids:
                         values["id"] = job.vehicle_ids[vin]
                     new_vins.append(vin)
-                    new_vehicles.append(build(Vehicle, values))
+                    new_rows.append(values)
                 elif planned.changed:
                     upd_vehicles.append(planned)
+        new_vehicles = writes.create_vehicles(new_rows, source=MileageSource.IMPORT)
         if new_vehicles:
-            insert_with_history(
-                Vehicle, new_vehicles, user=self.actor, reason=self.reason, date=self.now
-            )
-            readings = [
-                build(
-                    MileageReading,
-                    {
-                        "dealer_id": self.dealer.pk,
-                        "vehicle_id": v.pk,
-                        "mileage_km": v.mileage_km,
-                        "read_on": v.mileage_read_on or self.now.date(),
-                        "source": MileageSource.IMPORT,
-                        "recorded_by_id": self.actor.pk,
-                    },
-                )
-                for v in new_vehicles
-                if v.mileage_km is not None
-            ]
-            copy_insert(MileageReading, readings, set_pks=False)
             job.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
             changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
         if upd_vehicles:
             by_id = Vehicle.objects.in_bulk([p.existing_id for p in upd_vehicles])
             objs = []
-            fields = set()
+            fields: set[str] = set()
             for planned in upd_vehicles:
                 vehicle = by_id[planned.existing_id]
                 before = {f: getattr(vehicle, f) for f in planned.changed}
@@ -309,23 +281,13 @@ class BatchWriter:
                 fields |= planned.changed
                 objs.append(vehicle)
                 changes.append(self._updated("vehicle", vehicle, before, planned))
-            self._update(Vehicle, objs, fields)
-        # 4. scores of existing customers whose record or vehicles changed
-        rescore = {job.customer_ids[k] for k in job.keys if customers[k].existing_id is not None}
-        quality.refresh_scores(rescore, now=self.now)
-        copy_insert(ImportChange, changes, set_pks=False)
-
-    def _update(self, model: type[Any], objs: list[Any], fields: set[str]) -> None:
-        """Save changed records with their history rows, as this import's changes."""
-        bulk_update_with_history(
-            objs,
-            model,
-            sorted(fields),
-            batch_size=1000,
-            default_user=self.actor,
-            default_change_reason=self.reason,
-            default_date=self.now,
-        )
+            writes.update_vehicles(
+                objs,
+                fields,
+                source=MileageSource.IMPORT,
+                mileage_changed=[p.existing_id for p in upd_vehicles if "mileage_km" in p.changed],
+            )
+        return changes
 
     def _created(self, model: str, pks: list[int]) -> ImportChange:
         return build(

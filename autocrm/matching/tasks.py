@@ -10,7 +10,7 @@ from huey import crontab
 from huey.api import Result
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from autocrm.matching import services
+from autocrm.matching import detection
 from autocrm.tenancy.models import Dealer, Staff
 
 #: When the nightly run starts (server time; the demo runs in Asia/Shanghai): 02:30.
@@ -33,13 +33,13 @@ def detect_duplicates(dealer_id: int, started_by_id: int | None = None) -> int:
         dealer = Dealer.objects.get(pk=dealer_id)
         staff = Staff.objects.filter(pk=started_by_id).first() if started_by_id else None
     with scope(dealer=dealer_id):
-        return services.run_detection(dealer=dealer, started_by=staff).pk
+        return detection.duplicates_detect(dealer=dealer, started_by=staff).pk
 
 
 @db_task()
 def detect_cross_dealer_duplicates(started_by_id: int | None = None) -> int:
     staff = Staff.objects.filter(pk=started_by_id).first() if started_by_id else None
-    return services.run_cross_dealer_detection(started_by=staff).pk
+    return detection.cross_dealer_duplicates_detect(started_by=staff).pk
 
 
 @db_periodic_task(crontab(**NIGHTLY))
@@ -49,5 +49,5 @@ def nightly_duplicate_detection() -> None:
         dealer_ids = list(Dealer.objects.values_list("pk", flat=True))
     for dealer_id in dealer_ids:
         with scope(dealer=dealer_id):
-            services.run_detection(dealer=Dealer.objects.get(pk=dealer_id))
-    services.run_cross_dealer_detection()
+            detection.duplicates_detect(dealer=Dealer.objects.get(pk=dealer_id))
+    detection.cross_dealer_duplicates_detect()

@@ -257,7 +257,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if expected != len(groups):
             messages.error(request, _("The duplicates changed meanwhile; check them again."))
             return redirect("matching:bulk")
-        merges = services.bulk_merge_exact(actor=request.user, groups=[g.ids for g in groups])
+        merges = services.exact_duplicates_merge(actor=request.user, groups=[g.ids for g in groups])
         messages.success(request, _("%(n)s records merged.") % {"n": len(merges)})
         return redirect("matching:history")
     sample_ids = {pk for g in groups[:BULK_SAMPLE] for pk in g.ids}

@@ -1,15 +1,19 @@
-"""What data quality plugs into the shared pages: menu entries and the workbench cards."""
+"""What data quality plugs in: menu entries, the workbench cards, and the re-scoring of the
+records customers publish as changed."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.core.registry import HomeCard, MenuEntry, register_home_card, register_menu_entry
+from autocrm.customers.events import customers_changed
 from autocrm.quality.home import dealer_card_context, hq_card_context
 from autocrm.quality.policies import can_make_verification_calls
+from autocrm.quality.refresh import on_customers_changed
 
 
 def register() -> None:
+    customers_changed.subscribe("quality.refresh", on_customers_changed)
     register_menu_entry(
         MenuEntry(
             key="quality",

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.customers.models import Customer
-from autocrm.customers.quality_refresh import customer_quality_refresh
-from autocrm.customers.services import customer_update
+from autocrm.customers.services import customer_update, customer_verification_set
 from autocrm.quality.models import SampleMethod, VerificationCall, VerificationSample
 from autocrm.quality.policies import can_make_verification_calls
 from autocrm.quality.verification import (
@@ -137,25 +136,15 @@ def verification_call_record(
         direct_mail_ok=interviewed and direct_mail_ok,
     )
     effect = verification_effect(findings)
-    changed_fields: list[str] = []
-    if effect.accuracy_status is not None and customer.accuracy_status != effect.accuracy_status:
-        customer.accuracy_status = effect.accuracy_status
-        changed_fields.append("accuracy_status")
-    if (
-        effect.mobile_flagged_wrong is not None
-        and customer.mobile_flagged_wrong != effect.mobile_flagged_wrong
-    ):
-        customer.mobile_flagged_wrong = effect.mobile_flagged_wrong
-        changed_fields.append("mobile_flagged_wrong")
     now = timezone.now()
-    if effect.verified:
-        customer.last_verified_at = now
-        changed_fields.append("last_verified_at")
-    if changed_fields:
-        customer._history_user = actor  # type: ignore[attr-defined]
-        customer._change_reason = str(_("Verification call"))  # type: ignore[attr-defined]
-        customer.save()  # a history row with old → new
-        customer_quality_refresh(customer=customer)
+    customer_verification_set(
+        actor=actor,
+        customer=customer,
+        accuracy_status=effect.accuracy_status,
+        mobile_flagged_wrong=effect.mobile_flagged_wrong,
+        verified_at=now if effect.verified else None,
+        reason=str(_("Verification call")),
+    )
     call.outcome = outcome
     call.attempts += 1
     call.name_ok, call.mobile_ok = findings.name_ok, findings.mobile_ok

@@ -207,3 +207,18 @@ def score_customer(
 def _same_province(a: str, b: str) -> bool:
     """广东省 == 广东, 北京市 == 北京, 内蒙古自治区 == 内蒙古."""
     return a[:2] == b[:2]
+
+
+def score_values(result: QualityResult) -> dict[str, Any]:
+    """A scoring result as the values of a record's stored quality fields."""
+    return {
+        "accuracy_score": result.accuracy_score,
+        "completeness_score": result.completeness_score,
+        "accuracy_level": result.accuracy_level,
+        "completeness_level": result.completeness_level,
+        "quality_issues": [issue.as_dict() for issue in result.issues],
+    }
+
+
+#: The stored results of scoring a record.
+SCORE_FIELDS = tuple(score_values(QualityResult(0, 0, "", "")))

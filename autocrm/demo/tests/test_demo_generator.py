@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.demo.catalog_data import DEALERS
 from autocrm.demo.columns import COLUMNS, CUSTOMER_COLUMNS, TABLES
 from autocrm.demo.generator import DemoGenerator
@@ -24,6 +23,7 @@ from autocrm.demo.models import DemoTruth
 from autocrm.demo.regions_data import GUANGDONG_OTHER, HUNAN_OTHER, OTHER_PROVINCES
 from autocrm.demo.world import ANCHOR, synthetic_world
 from autocrm.matching.models import DuplicateCandidate, MatchRun
+from autocrm.quality.refresh import quality_refresh
 from autocrm.rules.address import parse_address
 from autocrm.rules.id_numbers import check_id_matches, validate_id_number, validate_uscc
 from autocrm.rules.phones import normalize_mobile
@@ -129,7 +129,7 @@ def test_stored_scores_are_those_of_the_quality_rules() -> None:
         assert len(sample) == 100
         for customer in sample:
             stored = [getattr(customer, f) for f in fields]
-            customer_quality_refresh(customer=customer)
+            quality_refresh(customer_ids=[customer.pk], instances=[customer])
             assert [getattr(customer, f) for f in fields] == stored, customer.pk
 
 
@@ -236,7 +236,7 @@ def test_duplicates_look_like_the_same_person(big: dict[str, list[tuple]]) -> No
 
 def test_scores_equal_a_full_rescoring(big: dict[str, list[tuple]]) -> None:
     """The cached, canonical scoring gives exactly what score_customer gives on the real facts
-    (the facts built from the rows the way quality_refresh.customer_facts builds them)."""
+    (the facts built from the rows the way quality.refresh builds them)."""
     vehicles, hobbies, kinds, referral = defaultdict(list), Counter(), defaultdict(set), set()
     for v in big["vehicle"]:
         vehicles[v[2]].append(VehicleFacts(v[3], v[8], v[9]))

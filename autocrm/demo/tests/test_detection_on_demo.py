@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Customer
 from autocrm.demo.models import DemoTruth
-from autocrm.matching import services
+from autocrm.matching import detection
 from autocrm.matching.models import DuplicateCandidate
 from autocrm.tenancy.models import Dealer
 
@@ -38,7 +38,7 @@ def test_detection_on_a_generated_dealer_finds_its_duplicates() -> None:
     with scopes_disabled():
         dealer = Dealer.objects.order_by("id").first()
         assert dealer is not None
-        run = services.run_detection(dealer=dealer)
+        run = detection.duplicates_detect(dealer=dealer)
         found = set(
             DuplicateCandidate.objects.filter(dealer=dealer).values_list(
                 "customer_low_id", "customer_high_id"

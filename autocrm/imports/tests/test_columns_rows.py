@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django_scopes import scope
 
-from autocrm.imports import services
+from autocrm.imports import applying, services
 from autocrm.imports.columns import auto_mapping, match_header
 from autocrm.imports.normalize import CellError, a_date, date_order
 from autocrm.imports.reader import read_sheet
@@ -243,10 +243,10 @@ def test_organization_is_written_as_one(cr_a, dealer_a) -> None:
 
     rows = [["客户名称", "证件号码", "手机"], ["深圳市腾飞科技有限公司", USCC1, "13912345678"]]
     with scope(dealer=dealer_a.pk):
-        batch, _analysis = services.import_preview(
+        batch, analysis_of = services.import_preview(
             actor=cr_a, content=xlsx(rows), filename="a.xlsx"
         )
-        services.import_apply(actor=cr_a, batch=batch)
+        applying.import_apply(actor=cr_a, batch=batch)
         assert Customer.objects.values_list("kind", "uscc", "given_name").get() == (
             "organization",
             USCC1,
@@ -265,10 +265,10 @@ def test_a_row_without_a_type_column_never_turns_an_organization_into_a_person(
     second = [["姓名", "手机", "备注"], ["腾飞科技", "13912345678", "老客户"]]
     with scope(dealer=dealer_a.pk):
         for rows in (first, second):
-            batch, _analysis = services.import_preview(
+            batch, analysis_of = services.import_preview(
                 actor=cr_a, content=xlsx(rows), filename="a.xlsx"
             )
-            services.import_apply(actor=cr_a, batch=batch)
+            applying.import_apply(actor=cr_a, batch=batch)
         assert Customer.objects.values_list("kind", "uscc", "name", "remarks").get() == (
             "organization", USCC1, "腾飞科技", "老客户",
         )  # fmt: skip
@@ -487,7 +487,7 @@ def test_preview_page_lists_the_notes(client, cr_a, dealer_a) -> None:
 
     rows = [["姓名", "手机", "车架号", "车牌号"], ["张伟", "13912345678", "", "粤B12345"]]
     with scope(dealer=dealer_a.pk):
-        batch, _analysis = services.import_preview(
+        batch, analysis_of = services.import_preview(
             actor=cr_a, content=xlsx(rows), filename="a.xlsx"
         )
     client.force_login(cr_a)

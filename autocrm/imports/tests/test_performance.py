@@ -8,7 +8,7 @@ import random
 
 from django.utils import timezone, translation
 
-from autocrm.imports import services
+from autocrm.imports import validation
 from autocrm.imports.columns import auto_mapping
 from autocrm.imports.reader import read_sheet
 from autocrm.imports.rows import RowValidator
@@ -39,21 +39,21 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
     mapping = auto_mapping(sheet.headers, sheet.rows)
     with translation.override("en"):
         validator = RowValidator(sheet.headers, mapping, staff_by_name={}, today=dt.date.today())
-        work = services._Work(validator, sheet, "广东省", timezone.now())
-        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 10_000)
-        sequential = services.validate_rows(work)
-        monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
-        monkeypatch.setattr(services, "PARALLEL_CHUNK", 7)
-        monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+        work = validation.ValidationWork(validator, sheet, "广东省", timezone.now())
+        monkeypatch.setattr(validation, "PARALLEL_MIN_ROWS", 10_000)
+        sequential = validation.validate_rows(work)
+        monkeypatch.setattr(validation, "PARALLEL_MIN_ROWS", 1)
+        monkeypatch.setattr(validation, "PARALLEL_CHUNK", 7)
+        monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
         here: list[int] = []
-        real = services._validate_range
+        real = validation.validate_range
 
         def spy(*args):
             here.append(os.getpid())  # lands in this process's list only when run here
             return real(*args)
 
-        monkeypatch.setattr(services, "_validate_range", spy)
-        parallel = services.validate_rows(work)
+        monkeypatch.setattr(validation, "validate_range", spy)
+        parallel = validation.validate_rows(work)
     assert len(here) == 1  # here only the warm-up rows; the chunks ran in worker processes
     assert [r.number for r in parallel] == [r.number for r in sequential]
     assert parallel == sequential
@@ -63,12 +63,12 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
 
 
 def test_no_fork_while_other_threads_run(monkeypatch) -> None:
-    monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(services.threading, "active_count", lambda: 1)
-    assert services._workers() == 2
+    monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(validation.threading, "active_count", lambda: 1)
+    assert validation.worker_count() == 2
     # e.g. a threaded web server (or a live test server left by an earlier test)
-    monkeypatch.setattr(services.threading, "active_count", lambda: 2)
-    assert services._workers() == 1
+    monkeypatch.setattr(validation.threading, "active_count", lambda: 2)
+    assert validation.worker_count() == 1
 
 
 def test_json_written_once_per_distinct_list_is_the_json_of_each() -> None:

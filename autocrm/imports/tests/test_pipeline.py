@@ -14,7 +14,7 @@ from django.utils import translation
 from django_scopes import scope
 
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
-from autocrm.imports import matching, services, writing
+from autocrm.imports import applying, matching, services, undo, validation, writing
 from autocrm.imports.columns import auto_mapping
 from autocrm.imports.export import ERROR_HEADER, rejected_rows_xlsx
 from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
@@ -60,7 +60,7 @@ def preview(actor, content: bytes, name: str = "客户.xlsx", **kw):
 
 def apply(actor, batch: ImportBatch, **kw) -> ImportBatch:
     with scope(dealer=actor.dealer_id):
-        return services.import_apply(actor=actor, batch=batch, **kw)
+        return applying.import_apply(actor=actor, batch=batch, **kw)
 
 
 def dump(dealer) -> str:
@@ -221,7 +221,7 @@ def test_reimport_changes_nothing(cr_a, dealer_a) -> None:
     content = xlsx(good_rows(), title="客户档案")
     apply(cr_a, preview(cr_a, content)[0])
     before = dump(dealer_a)
-    again, _analysis = preview(cr_a, content)
+    again, analysis_of = preview(cr_a, content)
     assert (again.count_new, again.count_updated, again.count_unchanged) == (0, 0, 3)
     again = apply(cr_a, again)
     assert again.status == ImportStatus.APPLIED
@@ -239,7 +239,7 @@ def test_update_never_blanks_and_undo_restores_exactly(cr_a, dealer_a, make_cust
     with scope(dealer=dealer_a.pk):
         existing.refresh_from_db()
         assert (existing.email, existing.remarks) == ("zw@example.com", "VIP")
-        result = services.import_undo(actor=cr_a, batch=batch)
+        result = undo.import_undo(actor=cr_a, batch=batch)
     assert result == {"deleted": 1, "restored": 1}
     assert dump(dealer_a) == before
     batch.refresh_from_db()
@@ -255,7 +255,7 @@ def test_undo_refused_when_a_record_changed_after_import(cr_a, dealer_a) -> None
         customer = Customer.objects.get()
         customer_update(actor=cr_a, customer=customer, data={"name": "李思"})
         with pytest.raises(ValidationError, match="changed after the import"):
-            services.import_undo(actor=cr_a, batch=batch)
+            undo.import_undo(actor=cr_a, batch=batch)
         assert Customer.objects.filter(name="李思").exists()
 
 
@@ -367,12 +367,13 @@ def test_a_made_up_mobile_never_matches(cr_a, dealer_a, make_customer, tmp_path)
     from django_scopes import scope
 
     from autocrm.customers.models import Customer
-    from autocrm.imports.services import import_apply, import_preview
+    from autocrm.imports.applying import import_apply
+    from autocrm.imports.services import import_preview
 
     make_customer(cr_a, name="王芳", mobile="13800138000")
     content = "姓名,手机\n李强,13800138000\n".encode()
     with scope(dealer=dealer_a.pk):
-        batch, _analysis = import_preview(actor=cr_a, content=content, filename="fake.csv")
+        batch, analysis_of = import_preview(actor=cr_a, content=content, filename="fake.csv")
         assert (batch.count_new, batch.count_updated) == (1, 0)
         import_apply(actor=cr_a, batch=batch)
         assert sorted(Customer.objects.values_list("name", flat=True)) == ["李强", "王芳"]
@@ -422,7 +423,7 @@ def test_rows_written_in_several_batches_give_the_one_batch_result(
         counts = (batch.count_new, batch.count_updated, batch.count_unchanged)
         results.append((counts, _state(dealer_a)))
         with scope(dealer=dealer_a.pk):
-            services.import_undo(actor=cr_a, batch=batch)
+            undo.import_undo(actor=cr_a, batch=batch)
         assert dump(dealer_a) == before
     assert results[0] == results[1]
     counts, state = results[0]
@@ -445,10 +446,10 @@ def test_one_pass_import_gives_the_preview_and_apply_result(cr_a, dealer_a, monk
     batch = apply(cr_a, batch)
     expected = ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a))
     with scope(dealer=dealer_a.pk):
-        services.import_undo(actor=cr_a, batch=batch)
-    monkeypatch.setattr(services, "PARALLEL_MIN_ROWS", 1)
+        undo.import_undo(actor=cr_a, batch=batch)
+    monkeypatch.setattr(validation, "PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(services, "WRITE_BATCH", 7)
-    monkeypatch.setattr(services.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(validation.os, "cpu_count", lambda: 2)
     with scope(dealer=dealer_a.pk):
         batch, analysis = services.import_file(actor=cr_a, content=content, filename="x.xlsx")
     assert batch.status == ImportStatus.APPLIED
@@ -498,14 +499,14 @@ def test_writer_thread_gives_the_same_result_as_writing_in_turn(
     content = _threaded_file()
     monkeypatch.setattr(services, "WRITE_BATCH", 5)
     monkeypatch.setattr(writing, "ANALYZE_FIRST", 10)
-    monkeypatch.setattr(services, "can_write_in_thread", lambda: False)
+    monkeypatch.setattr(applying, "can_write_in_thread", lambda: False)
     with scope(dealer=dealer_a.pk):
         batch, _ = services.import_file(actor=cr_a, content=content, filename="x.xlsx")
     expected = ((batch.count_new, batch.count_updated, batch.count_rejected), _state(dealer_a))
     assert batch.status == ImportStatus.APPLIED
     assert expected[0] == (39, 2, 1)
     with scope(dealer=dealer_a.pk):
-        services.import_undo(actor=cr_a, batch=batch)
+        undo.import_undo(actor=cr_a, batch=batch)
         assert not Customer.objects.filter(dealer=dealer_a).exists()
 
     monkeypatch.undo()
@@ -528,7 +529,7 @@ def test_writer_thread_gives_the_same_result_as_writing_in_turn(
     )
     assert batch.rows_done == batch.rows_total == 42
     with scope(dealer=dealer_a.pk):
-        services.import_undo(actor=cr_a, batch=batch)
+        undo.import_undo(actor=cr_a, batch=batch)
         assert not Customer.objects.filter(dealer=dealer_a).exists()
         assert not Vehicle.objects.filter(dealer=dealer_a).exists()
 
@@ -545,4 +546,29 @@ def test_failure_in_the_writer_thread_leaves_nothing_written(cr_a, dealer_a, mon
     # the third job holds rows 12-16 (sheet rows 2-6 are the first job's)
     assert "from row 12 on: disk full" in batch.error_message
     assert calls["n"] == 3  # the jobs after the failed one were skipped
+    assert dump(dealer_a) == before
+
+
+def test_an_import_that_raises_a_mileage_records_the_reading_and_undo_removes_it(
+    cr_a, dealer_a
+) -> None:
+    """A vehicle's mileage raised by an import is a mileage reading like any other (source
+    "import"); undoing the import removes that reading and restores the mileage."""
+    batch, _ = preview(cr_a, xlsx(good_rows()))
+    apply(cr_a, batch)
+    before = dump(dealer_a)
+    raised = [HEADER, [1, "张伟", "13912345678", "", "", VIN1, "", "", 15000, ""]]
+    batch2, _ = preview(cr_a, xlsx(raised))
+    assert (batch2.count_new, batch2.count_updated) == (0, 1)
+    apply(cr_a, batch2)
+    with scope(dealer=dealer_a.pk):
+        vehicle = Vehicle.objects.get(vin=VIN1)
+        assert vehicle.mileage_km == 15000
+        readings = list(
+            MileageReading.objects.filter(vehicle=vehicle)
+            .order_by("mileage_km")
+            .values_list("mileage_km", "source")
+        )
+        assert readings == [(12000, "import"), (15000, "import")]
+        undo.import_undo(actor=cr_a, batch=batch2)
     assert dump(dealer_a) == before

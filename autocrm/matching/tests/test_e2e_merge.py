@@ -13,7 +13,7 @@ from django_scopes import scope, scopes_disabled
 from playwright.sync_api import expect
 
 from autocrm.customers.models import Customer
-from autocrm.matching import services
+from autocrm.matching import detection
 from autocrm.testing.browser import login, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,7 @@ def duplicates(cr_a: Any, make_customer: Any, dealer_a: Any) -> tuple[Any, Any]:
     )
     make_customer(cr_a, name="李雷", mobile="13700001111", address="广州市越秀区中山五路1号")
     with scope(dealer=dealer_a.pk):
-        services.run_detection(dealer=dealer_a)
+        detection.duplicates_detect(dealer=dealer_a)
     return first, second
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from autocrm.customers.models import Customer
-from autocrm.matching import services
+from autocrm.matching import detection, services
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
@@ -36,7 +36,7 @@ def pair_a(cr_a: Staff, make_customer: Any, dealer_a: Dealer) -> DuplicateCandid
     )
     make_customer(cr_a, name="任方敏", mobile="13912345679", address="广州市天河区天河路88号")
     with scope(dealer=dealer_a.pk):
-        services.run_detection(dealer=dealer_a)
+        detection.duplicates_detect(dealer=dealer_a)
         return DuplicateCandidate.objects.get()
 
 
@@ -46,7 +46,7 @@ def pair_b(make_staff: Any, make_customer: Any, dealer_b: Dealer) -> DuplicateCa
     make_customer(cr_b, name="赵晓明", mobile="13812345678", address="广州市天河区天河路1号")
     make_customer(cr_b, name="赵明晓", mobile="13812345678", address="广州市天河区天河路1号")
     with scope(dealer=dealer_b.pk):
-        services.run_detection(dealer=dealer_b)
+        detection.duplicates_detect(dealer=dealer_b)
         return DuplicateCandidate.objects.get()
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from autocrm.matching import services
+from autocrm.matching import detection
 from autocrm.matching.models import MatchRun, RunStage, RunStatus
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
@@ -35,7 +35,7 @@ def test_a_run_goes_through_its_stages_in_order(
 ) -> None:
     make_customer(cr_a, name="王强", mobile="13912345678")
     seen: list[tuple[str, str]] = []
-    original = services._stage
+    original = detection._stage
 
     def recording(run: MatchRun, stage: str) -> None:
         original(run, stage)
@@ -43,9 +43,9 @@ def test_a_run_goes_through_its_stages_in_order(
             stored = MatchRun.objects.get(pk=run.pk)
         seen.append((stored.stage, stored.status))
 
-    monkeypatch.setattr(services, "_stage", recording)
+    monkeypatch.setattr(detection, "_stage", recording)
     with scope(dealer=dealer_a.pk):
-        run = services.run_detection(dealer=dealer_a)
+        run = detection.duplicates_detect(dealer=dealer_a)
     assert seen == [("comparing", "running"), ("saving", "running")]
     assert (run.status, run.progress_percent) == (RunStatus.DONE, 100)
 
@@ -56,7 +56,7 @@ def test_a_failed_cross_dealer_run_is_marked_failed(monkeypatch) -> None:
 
     monkeypatch.setattr("autocrm.matching.features.extract_features", broken)
     with pytest.raises(RuntimeError):
-        services.run_cross_dealer_detection()
+        detection.cross_dealer_duplicates_detect()
     with scopes_disabled():
         run = MatchRun.objects.get(dealer=None)
     assert run.status == RunStatus.FAILED and "disk full" in run.error  # not polled forever

@@ -18,7 +18,7 @@ from autocrm.customers.services import (
     mileage_record,
     vehicle_add,
 )
-from autocrm.matching import selectors, services
+from autocrm.matching import detection, selectors, services
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRun, Merge
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
@@ -123,13 +123,13 @@ def test_merge_of_a_reviewed_pair_and_dismiss(
 ) -> None:
     original, copy, _third = two_records
     with scope(dealer=dealer_a.pk):
-        run = services.run_detection(dealer=dealer_a)
+        run = detection.duplicates_detect(dealer=dealer_a)
         assert run.candidates_found == 1
         candidate = DuplicateCandidate.objects.get()
         assert candidate.fields["name"] == "same_pinyin"
         assert candidate.fields["mobile"] == "typo"
         services.candidate_dismiss(actor=cr_a, candidate=candidate)
-        services.run_detection(dealer=dealer_a)  # a re-run keeps the dismissal
+        detection.duplicates_detect(dealer=dealer_a)  # a re-run keeps the dismissal
         candidate.refresh_from_db()
         assert candidate.status == CandidateStatus.DISMISSED
         assert DuplicateCandidate.objects.count() == 1
@@ -172,7 +172,7 @@ def test_bulk_merge_of_exact_duplicates(cr_a: Staff, make_customer: Any, dealer_
         Vehicle.objects.create(dealer=dealer_a, customer=c, vin="LSVAU218XN2183294")
         groups = selectors.exact_duplicate_groups()
         assert [g.ids for g in groups] == [sorted([a.pk, b.pk, c.pk])]
-        merges = services.bulk_merge_exact(actor=cr_a)
+        merges = services.exact_duplicates_merge(actor=cr_a)
         assert len(merges) == 2 and all(m.bulk for m in merges)
         survivors = {m.survivor_id for m in merges}
         assert len(survivors) == 1
@@ -210,7 +210,7 @@ def test_hq_cross_dealer_run_is_de_identified(
     cr_b = make_staff(dealer_b, Role.CUSTOMER_RELATIONS)
     make_customer(cr_a, name="赵晓明", mobile="13912345678", address="广州市天河区天河路1号")
     make_customer(cr_b, name="赵晓明", mobile="13912345678", address="广州市天河区天河路1号")
-    run = services.run_cross_dealer_detection()
+    run = detection.cross_dealer_duplicates_detect()
     assert isinstance(run, MatchRun) and run.dealer_id is None
     with scopes_disabled():
         rows = list(selectors.cross_dealer_candidates(run))

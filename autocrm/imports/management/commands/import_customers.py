@@ -9,11 +9,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
+from autocrm.imports.analysis import Analysis
 from autocrm.imports.export import rejected_rows_xlsx
 from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError
-from autocrm.imports.services import Analysis, import_file, import_preview
+from autocrm.imports.services import import_file, import_preview
 from autocrm.tenancy.models import Dealer, Staff
 
 SHOW_ERRORS = 20

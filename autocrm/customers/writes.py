@@ -1,0 +1,212 @@
+"""The bulk write functions of customer records: every set-based writer (the import, its undo,
+a future nightly job) writes `Customer`, `Vehicle` and `MileageReading` rows through them.
+
+Values come in by attname, already through the shared rules (`customers.cleaning`: the import
+validates every row with the manual-entry rules). These functions keep what is derived from
+the values (the name's search fields; the mileage readings of a vehicle whose mileage is set or
+raised), write the history rows with the acting staff member and a reason, and, when the unit
+of work closes, publish `customers_changed` once for every record whose quality may have
+changed (quality re-scores them in one set-based refresh).
+
+    with customer_writes(dealer_id=…, actor=…, reason=…, now=…) as writes:
+        created = writes.create_customers(values, scored=True)
+        writes.update_customers(changed, fields={"address", …})
+        writes.create_vehicles(vehicle_values, source=MileageSource.IMPORT)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from simple_history.utils import bulk_update_with_history
+
+from autocrm.core.bulk import build, copy_insert, insert_with_history
+from autocrm.customers.choices import CustomerKind
+from autocrm.customers.events import customers_changed
+from autocrm.customers.models import Customer, MileageReading, Vehicle
+from autocrm.rules.names import NAME_SEARCH_FIELDS, name_search_values
+from autocrm.tenancy.models import Staff
+
+BATCH = 1000
+
+
+class CustomerWrites:
+    """One unit of bulk writes (inside the caller's transaction)."""
+
+    def __init__(self, *, dealer_id: int, actor: Staff | None, reason: str, now: datetime) -> None:
+        self.dealer_id = dealer_id
+        self.actor = actor
+        self.reason = reason
+        self.now = now
+        #: customers whose quality may have changed, and those already scored by the caller
+        self.touched: set[int] = set()
+        self.scored: set[int] = set()
+
+    # --- customers ---------------------------------------------------------------------------
+
+    def create_customers(
+        self, values_list: Sequence[Mapping[str, Any]], *, scored: bool = False
+    ) -> list[Customer]:
+        """Insert new records with their "created" history rows. The actor is their creator
+        and, unless the values name another, the responsible staff member. `scored`: the
+        values carry the records' quality scores, computed by the same rules (the import's
+        validation workers do it), so they are not scored again."""
+        actor_id = self.actor.pk if self.actor is not None else None
+        created = []
+        for values in values_list:
+            row = {
+                "dealer_id": self.dealer_id,
+                "kind": CustomerKind.PERSON,
+                "created_by_id": actor_id,
+                "created_at": self.now,
+                "updated_at": self.now,
+                "responsible_staff_id": actor_id,
+                **values,
+            }
+            if "name_pinyin" not in row:
+                row.update(name_search_values(row.get("name", ""), row["kind"]))
+            created.append(build(Customer, row))
+        if created:
+            insert_with_history(
+                Customer, created, user=self.actor, reason=self.reason, date=self.now
+            )
+            ids = {c.pk for c in created}
+            (self.scored if scored else self.touched).update(ids)
+        return created
+
+    def update_customers(self, customers: Sequence[Customer], fields: Iterable[str]) -> None:
+        """Save `fields` of records whose attributes the caller has set, with history rows;
+        the name's search fields follow a changed name or customer type."""
+        fields = set(fields)
+        if fields & {"name", "kind"}:
+            for customer in customers:
+                for name, value in name_search_values(customer.name, customer.kind).items():
+                    setattr(customer, name, value)
+            fields |= set(NAME_SEARCH_FIELDS)
+        self._save(Customer, customers, fields)
+        self.touched.update(c.pk for c in customers)
+
+    def delete_customers(self, ids: Sequence[int]) -> int:
+        """Delete records (with their "deleted" history rows), e.g. when an import is undone."""
+        for start in range(0, len(ids), BATCH):
+            Customer.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+        self.touched.difference_update(ids)
+        self.scored.difference_update(ids)
+        return len(ids)
+
+    # --- vehicles ----------------------------------------------------------------------------
+
+    def create_vehicles(
+        self, values_list: Sequence[Mapping[str, Any]], *, source: str
+    ) -> list[Vehicle]:
+        """Insert new vehicles with their history rows, and a mileage reading (from `source`)
+        for each one whose mileage is known."""
+        created = [
+            build(Vehicle, {"dealer_id": self.dealer_id, "created_at": self.now, **values})
+            for values in values_list
+        ]
+        if created:
+            insert_with_history(
+                Vehicle, created, user=self.actor, reason=self.reason, date=self.now
+            )
+            self._readings(created, source=source)
+            self.touched.update(v.customer_id for v in created)
+        return created
+
+    def update_vehicles(
+        self,
+        vehicles: Sequence[Vehicle],
+        fields: Iterable[str],
+        *,
+        source: str,
+        mileage_changed: Iterable[int] | None = None,
+    ) -> None:
+        """Save `fields` of vehicles whose attributes the caller has set, with history rows. A
+        changed mileage is recorded as a reading (from `source`) too: for the vehicles whose
+        ids are in `mileage_changed`, or for all of them when it is None and `fields` has the
+        mileage."""
+        fields = set(fields)
+        self._save(Vehicle, vehicles, fields)
+        if "mileage_km" in fields:
+            changed = None if mileage_changed is None else set(mileage_changed)
+            self._readings(
+                [v for v in vehicles if changed is None or v.pk in changed], source=source
+            )
+        self.touched.update(v.customer_id for v in vehicles)
+
+    def delete_vehicles(self, ids: Sequence[int]) -> int:
+        owners = set(Vehicle.objects.filter(pk__in=ids).values_list("customer_id", flat=True))
+        for start in range(0, len(ids), BATCH):
+            Vehicle.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+        self.touched.update(owners)
+        return len(ids)
+
+    def delete_readings(self, readings: Iterable[tuple[int, int]], *, source: str) -> int:
+        """Delete the mileage readings (vehicle id, km) that `source` recorded, e.g. those an
+        undone import wrote."""
+        deleted = 0
+        for vehicle_id, km in readings:
+            deleted += MileageReading.objects.filter(
+                vehicle_id=vehicle_id, mileage_km=km, source=source
+            ).delete()[0]
+        return deleted
+
+    # --- the rest ----------------------------------------------------------------------------
+
+    def _readings(self, vehicles: Iterable[Vehicle], *, source: str) -> None:
+        actor_id = self.actor.pk if self.actor is not None else None
+        readings = [
+            build(
+                MileageReading,
+                {
+                    "dealer_id": self.dealer_id,
+                    "vehicle_id": v.pk,
+                    "mileage_km": v.mileage_km,
+                    "read_on": v.mileage_read_on or self.now.date(),
+                    "source": source,
+                    "recorded_by_id": actor_id,
+                },
+            )
+            for v in vehicles
+            if v.mileage_km is not None
+        ]
+        copy_insert(MileageReading, readings, set_pks=False)
+
+    def _save(self, model: type[Any], objs: Sequence[Any], fields: set[str]) -> None:
+        if objs and fields:
+            bulk_update_with_history(
+                list(objs),
+                model,
+                sorted(fields),
+                batch_size=BATCH,
+                default_user=self.actor,
+                default_change_reason=self.reason,
+                default_date=self.now,
+            )
+
+    def close(self) -> None:
+        """Publish `customers_changed` for what these writes touched (once)."""
+        ids = self.touched - self.scored
+        self.touched = set()
+        if ids:
+            customers_changed.publish(customer_ids=ids, instances=(), now=self.now)
+
+
+@contextmanager
+def customer_writes(
+    *, dealer_id: int, actor: Staff | None, reason: str, now: datetime
+) -> Iterator[CustomerWrites]:
+    """A unit of bulk writes; `customers_changed` is published when the block ends without an
+    error (an error rolls the caller's transaction back, scores and all)."""
+    writes = CustomerWrites(dealer_id=dealer_id, actor=actor, reason=reason, now=now)
+    yield writes
+    writes.close()
+
+
+def customer_scores_store(customers: Sequence[Customer], fields: Sequence[str]) -> None:
+    """Store the quality scores quality's refresh has set on these records (no history row:
+    scores are derived from the record, not a change anyone made)."""
+    Customer.objects.bulk_update(list(customers), list(fields), batch_size=BATCH)

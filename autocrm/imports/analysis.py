@@ -1,0 +1,82 @@
+"""The analysis of an import file: every row cleaned, checked and matched, nothing written; and
+what a batch keeps of it (counts, the first errors and notes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from autocrm.imports.matching import (
+    Matcher,
+    Plan,
+    plan_rows,
+)
+from autocrm.imports.models import ImportBatch
+from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
+from autocrm.imports.rows import RowError, ValidRow
+from autocrm.imports.validation import validate_rows, work_for
+
+#: Errors kept on the batch for the preview page (the rejected-rows file has them all).
+MAX_STORED_ERRORS = 1000
+
+
+@dataclass
+class Analysis:
+    """The result of running the pipeline over a file (nothing written)."""
+
+    sheet: Sheet
+    mapping: list[str]
+    rows: list[ValidRow]
+    plan: Plan
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)
+
+
+def full_mapping(sheet: Sheet, mapping: Sequence[str]) -> list[str]:
+    return list(mapping) + [""] * (len(sheet.headers) - len(mapping))
+
+
+def analyse(
+    *, dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
+) -> Analysis:
+    """Clean, validate and match every row (reads the database, writes nothing)."""
+    mapping = full_mapping(sheet, mapping)
+    rows = validate_rows(work_for(dealer_id, sheet, mapping, today))
+    plan = plan_rows(rows, Matcher(dealer_id))
+    return analysis_of(sheet, mapping, rows, plan)
+
+
+def analysis_of(sheet: Sheet, mapping: list[str], rows: list[ValidRow], plan: Plan) -> Analysis:
+    errors = [e for r in rows for e in r.errors]
+    notes = [n for r in rows if not r.errors for n in r.notes]
+    return Analysis(sheet=sheet, mapping=mapping, rows=rows, plan=plan, errors=errors, notes=notes)
+
+
+def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
+    counts = analysis.plan.counts()
+    batch.count_new = counts["new"]
+    batch.count_updated = counts["updated"]
+    batch.count_unchanged = counts["unchanged"]
+    batch.count_rejected = counts["rejected"]
+    batch.rows_total = len(analysis.rows)
+    batch.errors = [e.as_dict() for e in analysis.errors[:MAX_STORED_ERRORS]]
+    batch.notes = [n.as_dict() for n in analysis.notes[:MAX_STORED_ERRORS]]
+
+
+def batch_content(batch: ImportBatch) -> bytes:
+    try:
+        return Path(batch.stored_path).read_bytes()
+    except OSError as exc:
+        raise ImportFileError(_("The uploaded file is no longer available.")) from exc
+
+
+def batch_sheet(batch: ImportBatch) -> Sheet:
+    return read_sheet(batch_content(batch), batch.file_name)
+
+
+def batch_analysis(batch: ImportBatch) -> Analysis:
+    return analyse(dealer_id=batch.dealer_id, sheet=batch_sheet(batch), mapping=batch.mapping)
