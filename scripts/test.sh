@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite, in order.
 #   1. lint        ruff check + ruff format --check + lint-imports (the layer contracts)
+#                  + mypy (the types of rules, core, services, selectors, policies)
 #   2. migrations  makemigrations --check (models changed without a migration fail)
 #   3. postgres    pytest -m "not e2e" on PostgreSQL (scripts/ensure_postgres.sh)
 #   4. sqlite      pytest -m "not e2e and not postgres_only" on the embedded SQLite
@@ -75,9 +76,10 @@ pytest_pass() {
   return 0
 }
 
-header "1/5 lint: ruff check, ruff format --check, lint-imports"
+header "1/5 lint: ruff check, ruff format --check, lint-imports, mypy"
 step lint bash -c 'rc=0; ruff check . || rc=1; ruff format --check . || rc=1; exit $rc'
 step layers lint-imports --no-cache
+step types mypy
 
 header "2/5 migrations: makemigrations --check --dry-run"
 step migrations env -u DATABASE_URL python manage.py makemigrations --check --dry-run

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,6 +19,9 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from autocrm.tenancy.scoping import scope_kwargs_for
+
+if TYPE_CHECKING:
+    from rest_framework.pagination import BasePagination
 
 _DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 FIELD_ERRORS = OpenApiResponse(
@@ -56,7 +59,8 @@ class ServiceApi(APIView):
     pagination, the viewer in the serializer context."""
 
     permission_classes = [IsAuthenticated]
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    # api_settings imports the dotted path in settings (KeysetPagination); the stubs say str.
+    pagination_class = cast("type[BasePagination]", api_settings.DEFAULT_PAGINATION_CLASS)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import NOT_PROVIDED, Field, JSONField, Model
@@ -92,7 +92,10 @@ def refresh_statistics(model: type[Model], *fields: str) -> None:
     if not is_postgres():
         return
     quote = _connection().ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    # `fields` name concrete columns: get_field gives a Field, never a relation's other side.
+    columns = ", ".join(
+        quote(cast("Field[Any, Any]", model._meta.get_field(f)).column) for f in fields
+    )
     table = quote(model._meta.db_table)
     try:
         with transaction.atomic(), _connection().cursor() as cursor:
@@ -124,7 +127,7 @@ _SCALARS = (str, int, bool, type(None))
 
 def _frozen(items: list[dict[str, Any]]) -> tuple[Any, ...] | None:
     """A list of flat dicts of strings and numbers as a hashable key (None for others)."""
-    key = []
+    key: list[tuple[str, type, Any] | None] = []
     for item in items:
         for name, value in item.items():
             kind = type(value)
@@ -223,7 +226,7 @@ def insert_with_history(
             default_date=date,
         )
     copy_insert(model, objs)
-    history = model.history.model  # type: ignore[attr-defined]
+    history = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
     tracked = {f.attname for f in history.tracked_fields}
     fixed = {
         "history_date": date,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from autocrm.customers.models import Customer, Vehicle
@@ -83,9 +83,15 @@ def status_counts() -> dict[str, int]:
     return out
 
 
+def _runs(dealer_id: int | None) -> QuerySet[MatchRun]:
+    """The dealer's runs; `dealer_id` None: HQ's cross-dealer runs (Django filters IS NULL)."""
+    # django-stubs rejects None for the `_id` of a nullable foreign key (django-stubs#3472).
+    return MatchRun.objects.filter(dealer_id=dealer_id)  # type: ignore[misc]  # django-stubs#3472
+
+
 def last_run(dealer_id: int | None) -> MatchRun | None:
     """The dealer's latest run (HQ's cross-dealer runs: `dealer_id` None), in any state."""
-    return MatchRun.objects.filter(dealer_id=dealer_id).order_by("-started_at").first()
+    return _runs(dealer_id).order_by("-started_at").first()
 
 
 def is_running(run: MatchRun | None) -> bool:
@@ -100,7 +106,8 @@ def is_running(run: MatchRun | None) -> bool:
 def last_run_seconds(dealer_id: int | None) -> float | None:
     """How long the latest finished run took: what the running one may take."""
     return (
-        MatchRun.objects.filter(dealer_id=dealer_id, status=RunStatus.DONE)
+        _runs(dealer_id)
+        .filter(status=RunStatus.DONE)
         .order_by("-started_at")
         .values_list("seconds", flat=True)
         .first()
@@ -125,7 +132,8 @@ def _display(viewer: Any, customer: Customer, name: str) -> str:
 
 
 def _raw(customer: Customer, name: str) -> Any:
-    f = Customer._meta.get_field(name)
+    # PAIR_FIELDS are the model's own fields, never the other side of a relation.
+    f = cast("Field[Any, Any]", Customer._meta.get_field(name))
     return getattr(customer, f.attname)
 
 
@@ -156,7 +164,7 @@ def pair_view(viewer: Any, candidate: DuplicateCandidate) -> PairView:
     high = Customer.objects.select_related(*related).get(pk=candidate.customer_high_id)
     rows = []
     for name, comparison in PAIR_FIELDS:
-        label = str(Customer._meta.get_field(name).verbose_name)
+        label = str(cast("Field[Any, Any]", Customer._meta.get_field(name)).verbose_name)
         a, b = _display(viewer, low, name), _display(viewer, high, name)
         raw_a, raw_b = _raw(low, name), _raw(high, name)
         empty_a, empty_b = raw_a in (None, ""), raw_b in (None, "")

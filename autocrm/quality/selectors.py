@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -60,7 +61,7 @@ def staff_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     }
     out = []
     for r in rows:
-        person = staff.get(r["responsible_staff_id"], {})
+        person: Mapping[str, Any] = staff.get(r["responsible_staff_id"], {})
         out.append(
             {
                 "staff_id": r["responsible_staff_id"],

@@ -22,6 +22,11 @@ SURNAME_READINGS: dict[str, str] = {
 _SURNAMES_LONGEST_FIRST = sorted(SURNAME_READINGS, key=len, reverse=True)
 
 
+def _split_words(chars: str) -> list[str]:
+    """pypinyin's `errors` callback: a run of characters without pinyin, as its words."""
+    return chars.split()
+
+
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> tuple[str, str]:
     """Return (full pinyin, initials) in lower case without spaces: 张伟 → ("zhangwei", "zw").
@@ -39,7 +44,11 @@ def name_pinyin(name: str) -> tuple[str, str]:
             syllables = SURNAME_READINGS[surname].split()
             rest = name[len(surname) :]
             break
-    for part in lazy_pinyin(rest, style=Style.NORMAL, errors=lambda s: s.split()):
+    for part in lazy_pinyin(
+        rest,
+        style=Style.NORMAL,
+        errors=_split_words,  # type: ignore[arg-type]  # pypinyin allows a list; its stub says str
+    ):
         part = part.strip().lower()
         if part:
             syllables.append(part)

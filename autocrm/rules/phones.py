@@ -64,6 +64,8 @@ def _has_type(national: str, types: frozenset[int]) -> bool:
     """
     try:
         metadata = PhoneMetadata.metadata_for_region("CN")
+        if metadata is None:  # never for CN; what the helper's failure on None would give
+            return False
         return phonenumberutil._number_type_helper(national.removeprefix("0"), metadata) in types
     except Exception:  # noqa: BLE001 - any phonenumbers failure means "not valid"
         return False
