@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
@@ -76,17 +76,20 @@ def customer_references(
     return out
 
 
+def field_attname(model: type[models.Model], name: str) -> str:
+    """The column of a concrete field named in the model's own constraints."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name)).attname
+
+
 def _unique_partners(model: type[models.Model], field: models.ForeignKey) -> list[list[str]]:
     """The other columns of each unique constraint that includes `field`."""
     groups: list[list[str]] = []
     for together in model._meta.unique_together:
         if field.name in together:
-            groups.append([model._meta.get_field(n).attname for n in together if n != field.name])
+            groups.append([field_attname(model, n) for n in together if n != field.name])
     for constraint in model._meta.constraints:
         if isinstance(constraint, models.UniqueConstraint) and field.name in constraint.fields:
-            groups.append(
-                [model._meta.get_field(n).attname for n in constraint.fields if n != field.name]
-            )
+            groups.append([field_attname(model, n) for n in constraint.fields if n != field.name])
     return groups
 
 

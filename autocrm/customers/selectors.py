@@ -93,7 +93,7 @@ def customer_queryset(
     include_inactive: bool = False,
 ) -> tuple[QuerySet[Customer], SearchTerm | None]:
     """The dealer's customers matching a search string and filters (scope applies)."""
-    qs = Customer.objects.filter(merged_into__isnull=True)  # merged records are gone
+    qs: QuerySet[Customer] = Customer.objects.filter(merged_into__isnull=True)  # not merged
     if not include_inactive:
         qs = qs.filter(is_active=True)
     term = classify_search(q)
@@ -241,7 +241,7 @@ def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineE
     """Every change to the profile (who, when, old → new) and every interaction, newest first."""
     entries: list[TimelineEntry] = []
     records = list(
-        customer.history.select_related("history_user").order_by("history_date", "history_id")
+        customer.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]  # simple-history
     )
     entries += _history_entries(records, kind="customer", subject=customer.name)
     for recs in _history_by_object(Contact, customer.pk):

@@ -107,9 +107,9 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     values = clean_customer_fields({"name": "", **data, "kind": kind}, kind=kind)
     responsible = values.pop("responsible_staff", None) or actor
     values["responsible_staff"] = responsible
-    _check_dictionaries(actor.dealer_id, values)
+    _check_dictionaries(actor.own_dealer_id, values)
     hobbies = values.pop("hobbies", None)
-    customer = Customer(dealer_id=actor.dealer_id, created_by=actor, **values)
+    customer = Customer(dealer_id=actor.own_dealer_id, created_by=actor, **values)
     set_name_search_fields(customer)
     customer._history_user = actor  # type: ignore[attr-defined]
     customer.save()
@@ -349,7 +349,7 @@ def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, A
     interaction = Interaction.objects.create(
         dealer_id=customer.dealer_id,
         customer=customer,
-        kind=kind,
+        kind=str(kind),
         channel=channel,
         occurred_at=occurred_at,
         place=clean_text(data.get("place")),

@@ -79,7 +79,7 @@ def _preview(
 ) -> tuple[ImportBatch, Analysis]:
     sheet = read_sheet(content, filename)
     source, mapping = _mapping_for(actor, sheet, source, mapping)
-    analysis = analyse(dealer_id=actor.dealer_id, sheet=sheet, mapping=mapping)
+    analysis = analyse(dealer_id=actor.own_dealer_id, sheet=sheet, mapping=mapping)
     batch = _new_batch(actor, content, filename, sheet, analysis.mapping, source)
     record_analysis(batch, analysis)
     batch.save()
@@ -93,7 +93,7 @@ def _mapping_for(
     if source is not None and source.dealer_id != actor.dealer_id:
         raise PermissionDenied
     if mapping is None:
-        known = _source_for(actor.dealer_id, sheet.headers)
+        known = _source_for(actor.own_dealer_id, sheet.headers)
         if source is not None and known != source:
             # A chosen source whose header row differs: map the columns it knows by name.
             by_header = dict(zip(source.headers, source.mapping, strict=False))
@@ -121,7 +121,7 @@ def _new_batch(
 ) -> ImportBatch:
     digest = hashlib.sha256(content).hexdigest()
     return ImportBatch(
-        dealer_id=actor.dealer_id,
+        dealer_id=actor.own_dealer_id,
         uploaded_by=actor,
         file_name=PurePath(filename).name[:255],
         sha256=digest,
@@ -133,7 +133,9 @@ def _new_batch(
     )
 
 
-def import_file(*, actor: Staff, content: bytes, filename: str) -> tuple[ImportBatch, Analysis]:
+def import_file(
+    *, actor: Staff, content: bytes, filename: str
+) -> tuple[ImportBatch, Analysis | None]:
     """Check and write a file in one pass (the command line without --dry-run): the same
     checks and writes as a preview followed by `import_apply`, but the rows are written chunk
     by chunk while the next chunks are still being checked. Returns the batch (applied, or

@@ -4,10 +4,11 @@ failed one: created records deleted, changed fields given their values from befo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,11 @@ from autocrm.imports.policies import ensure_can_import
 from autocrm.tenancy.models import Staff
 
 
-def _from_json(model: type, values: dict[str, Any]) -> dict[str, Any]:
-    return {k: model._meta.get_field(k).to_python(v) for k, v in values.items()}
+def _from_json(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Values stored as JSON (an `ImportChange`'s before/after) back as the fields' types."""
+    return {
+        k: cast("Field[Any, Any]", model._meta.get_field(k)).to_python(v) for k, v in values.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,9 @@ def _conflicts(batch: ImportBatch) -> list[UndoConflict]:
             chunk = ids[start : start + 1000]
             existing |= set(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
             later |= set(
-                model.history.filter(id__in=chunk, history_date__gt=batch.written_at)
+                model.history.filter(  # type: ignore[attr-defined]  # simple-history's manager
+                    id__in=chunk, history_date__gt=batch.written_at
+                )
                 .values_list("id", flat=True)
                 .distinct()
             )

@@ -78,7 +78,7 @@ def validate_range(work: ValidationWork, start: int, stop: int) -> list[ValidRow
                 row.customer,
                 dealer_province=work.dealer_province,
                 vehicles=[VehicleFacts(vin, row.vehicle.get("purchase_date"), False)]
-                if vin
+                if vin and row.vehicle
                 else [],
                 now=work.now,
             )

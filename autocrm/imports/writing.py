@@ -285,7 +285,11 @@ class BatchWriter:
                 objs,
                 fields,
                 source=MileageSource.IMPORT,
-                mileage_changed=[p.existing_id for p in upd_vehicles if "mileage_km" in p.changed],
+                mileage_changed=[
+                    p.existing_id
+                    for p in upd_vehicles
+                    if p.existing_id is not None and "mileage_km" in p.changed
+                ],
             )
         return changes
 

@@ -95,7 +95,7 @@ def _apply_choices(
     applied: dict[str, str] = {}
     for group, attrs in MERGE_FIELDS.items():
         choice = chosen.get(group)
-        attnames = [Customer._meta.get_field(a).attname for a in attrs]
+        attnames = [merging.field_attname(Customer, a) for a in attrs]
         first = attnames[0] if group != "id_number" else "id_number"
         if choice not in (SURVIVOR, MERGED):
             empty = getattr(survivor, first) in ("", None)

@@ -99,7 +99,7 @@ def _related_facts(ids: list[int]) -> dict[str, Any]:
         "hobbies": dict(
             Customer.hobbies.through.objects.filter(customer_id__in=ids)
             .values("customer_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id"))  # type: ignore[misc]  # django-stubs misses the annotation
             .values_list("customer_id", "n")
         ),
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ def _ensure_steward(actor: Staff) -> None:
         raise PermissionDenied(_("Your role may not make verification calls."))
 
 
-def _candidates(dealer_id: int):
+def _candidates(dealer_id: int) -> QuerySet[Customer]:
     return Customer.objects.filter(
         dealer_id=dealer_id, is_active=True, merged_into__isnull=True
     ).order_by()
@@ -62,7 +63,7 @@ def verification_sample_draw(
     if errors:
         raise ValidationError(errors)
     seed = random.SystemRandom().randrange(1, 2**31) if seed is None else seed
-    candidates = _candidates(actor.dealer_id)
+    candidates = _candidates(actor.own_dealer_id)
     if method == SampleMethod.RANDOM:
         ids = list(candidates.values_list("id", flat=True).order_by("id"))
         chosen = random.Random(seed).sample(ids, min(size, len(ids)))
@@ -73,7 +74,7 @@ def verification_sample_draw(
             )[:size]
         )
     sample = VerificationSample.objects.create(
-        dealer_id=actor.dealer_id,
+        dealer_id=actor.own_dealer_id,
         name=name.strip(),
         method=method,
         size=len(chosen),
@@ -82,7 +83,7 @@ def verification_sample_draw(
     )
     VerificationCall.objects.bulk_create(
         [
-            VerificationCall(dealer_id=actor.dealer_id, sample=sample, customer_id=cid)
+            VerificationCall(dealer_id=actor.own_dealer_id, sample=sample, customer_id=cid)
             for cid in sorted(chosen)
         ],
         batch_size=2000,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,14 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def own_dealer_id(self) -> int:
+        """The dealer a dealer's staff member works for; PermissionDenied for HQ and operators
+        (the services that write a dealer's rows call it after their policy check)."""
+        if self.dealer_id is None:
+            raise PermissionDenied
+        return self.dealer_id
 
     @property
     def is_hq(self) -> bool:
