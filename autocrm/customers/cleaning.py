@@ -113,12 +113,26 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
     if data.get("gender"):
         spelled = str(data["gender"]).strip().lower()
         data = {**data, "gender": GENDER_SPELLINGS.get(spelled, data["gender"])}
+    _clean_kind_and_name(data, out, errors)
+    _clean_contact_points(data, out, errors)
+    _clean_address(data, out, errors)
+    _clean_uscc(data, out, errors, kind=kind)
+    _clean_identity(data, out, errors)
+    for text_field in TEXT_FIELDS:
+        if text_field in data:
+            out[text_field] = clean_text(data[text_field])
+    _clean_lists(data, out, errors)
+    _clean_choices_and_references(data, out, errors)
+    _check_lengths(out, errors)
+    errors.raise_if_any()
+    return out
 
+
+def _clean_kind_and_name(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
     if "kind" in data:
         if data["kind"] not in _KINDS:
             errors.add("kind", _("Choose person or organization."))
         out["kind"] = data["kind"]
-
     if "name" in data:
         name = clean_name(data["name"])
         if not name:
@@ -127,20 +141,26 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
             errors.add("name", _("The name is too long (100 characters at most)."))
         out["name"] = name
 
+
+def _clean_contact_points(
+    data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors
+) -> None:
+    """The mobile (with what was typed and its last four digits), landline and e-mail."""
     if "mobile" in data:
         raw = clean_text(data["mobile"])
         out["mobile_raw"] = raw
         out["mobile"] = errors.run("mobile", lambda: normalize_mobile(raw)) if raw else ""
         out["mobile_last4"] = (out["mobile"] or "")[-4:]
-
     if "landline" in data:
         raw = clean_text(data["landline"])
         out["landline"] = errors.run("landline", lambda: normalize_landline(raw)) if raw else ""
-
     if "email" in data:
         raw = clean_text(data["email"])
         out["email"] = errors.run("email", lambda: validate_email(raw)) if raw else ""
 
+
+def _clean_address(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
+    """The address, complete and parsed into its parts, and the postcode."""
     if "address" in data:
         raw = clean_text(data["address"])
         if raw:
@@ -156,33 +176,33 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
                 )
         else:
             out.update(address="", province="", city="", district="", street="", house_number="")
-
     if "postcode" in data:
         postcode = clean_text(data["postcode"])
         if postcode and not (len(postcode) == 6 and postcode.isdigit()):
             errors.add("postcode", _("A postcode has 6 digits."))
         out["postcode"] = postcode
 
+
+def _clean_uscc(
+    data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors, *, kind: str
+) -> None:
+    """An organization's unified social credit code; a person has none."""
     if "uscc" in data:
         raw = clean_text(data["uscc"]).upper()
         if raw and kind != CustomerKind.ORGANIZATION:
             errors.add("uscc", _("Only an organization has a unified social credit code."))
         out["uscc"] = errors.run("uscc", lambda: validate_uscc(raw)) if raw else ""
-
     if "kind" in data and kind != CustomerKind.ORGANIZATION and "uscc" not in data:
         out["uscc"] = ""  # a person has no unified social credit code
-    _clean_identity(data, out, errors)
 
-    for text_field in TEXT_FIELDS:
-        if text_field in data:
-            out[text_field] = clean_text(data[text_field])
 
+def _clean_lists(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
+    """Hobbies (three at most) and family members (each with a name)."""
     if "hobbies" in data:
         hobbies = list(data["hobbies"] or [])
         if len(hobbies) > MAX_HOBBIES:
             errors.add("hobbies", _("Choose at most three interests."))
         out["hobbies"] = hobbies
-
     if "family_members" in data:
         members = data["family_members"] or []
         if not isinstance(members, list) or not all(
@@ -195,6 +215,12 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
                 for m in members
             ]
 
+
+def _clean_choices_and_references(
+    data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors
+) -> None:
+    """Fixed choices checked against their lists; dictionary entries, staff and other
+    records passed on (the service checks that they belong to the dealer)."""
     for choice_field, allowed in _CHOICE_VALUES.items():
         if choice_field in out or choice_field in data:
             value = out.get(choice_field, data.get(choice_field)) or ""
@@ -207,10 +233,6 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
     ):  # fmt: skip
         if passthrough in data and passthrough not in out:
             out[passthrough] = data[passthrough]
-    _check_lengths(out, errors)
-
-    errors.raise_if_any()
-    return out
 
 
 def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:

@@ -7,7 +7,6 @@ the row number and the column header the user sees in Excel.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from autocrm.customers.choices import CustomerKind
 from autocrm.customers.cleaning import clean_customer_fields, clean_vehicle_fields
+from autocrm.imports.address_columns import join_address
 from autocrm.imports.columns import (
     ADDRESS_PART_KEYS,
     CUSTOMER_KEYS,
@@ -33,8 +33,8 @@ from autocrm.imports.normalize import (
     may_hold_several,
     mobile_numbers,
 )
-from autocrm.rules.id_numbers import validate_id_number, validate_uscc
-from autocrm.rules.regions import PROVINCE_CODES
+from autocrm.rules.id_numbers import is_uscc_not_resident_id
+from autocrm.rules.names import is_organization_name
 
 #: Where an error on a derived field is shown when its own column is not in the file.
 ERROR_FALLBACK = {
@@ -51,132 +51,6 @@ ERROR_FALLBACK = {
     "mileage_read_on": "mileage_km",
     "uscc": "id_number",  # a USCC written in the ID-number column
 }
-
-#: A name ending in one of these (and at least 4 characters long) is an organization's.
-ORGANIZATION_NAME_ENDINGS = (
-    "有限公司", "分公司", "公司", "集团", "厂", "银行", "医院", "学校", "大学", "学院",
-    "研究所", "研究院", "事务所", "合作社", "委员会", "政府", "局", "中心", "协会", "商行",
-    "经营部", "门市部", "工作室", "车队",
-)  # fmt: skip
-_TRAILING_BRACKET_RE = re.compile(r"[(（][^()（）]*[)）]$")
-
-
-def is_organization_name(name: str) -> bool:
-    """深圳市某某科技有限公司, 南山区人民医院, 某某车队（南山）: an organization, by its name."""
-    name = _TRAILING_BRACKET_RE.sub("", name.strip()).strip()
-    return len(name) >= 4 and name.endswith(ORGANIZATION_NAME_ENDINGS)
-
-
-#: The first two digits of resident identity cards: the mainland's province-level regions,
-#: and Taiwan, Hong Kong and Macau (residence permits).
-_ID_PROVINCE_CODES = frozenset(PROVINCE_CODES) | {"71", "81", "82", "83"}
-_RESIDENT_ID_SHAPE_RE = re.compile(r"^\d{17}[\dX]$")
-
-
-def _is_uscc_not_resident_id(value: str, *, inferring: bool = False) -> bool:
-    """An ID-number cell holding an organization's unified social credit code: a valid USCC
-    that is not a valid resident ID. When `inferring` the customer type from it, a value
-    shaped like a resident ID (digits, a province code first) that fails the ID-card check is
-    still not taken for a USCC: a mistyped ID card passes the USCC check 1 time in 31."""
-    if len(value) != 18:
-        return False
-    if inferring and value[:2] in _ID_PROVINCE_CODES and _RESIDENT_ID_SHAPE_RE.match(value):
-        return False
-    try:
-        validate_uscc(value)
-    except ValidationError:
-        return False
-    try:
-        validate_id_number(value)
-    except ValidationError:
-        return True
-    return False
-
-
-# --- address written over several columns (省份, 城市, 区县, 详细地址) ----------------------
-
-_DIVISION_SUFFIXES = (
-    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-    "地区", "新区", "省", "市", "区", "县", "旗", "盟",
-)  # fmt: skip
-#: What a province/city/district column holds when there is no such level.
-_NO_DIVISION = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-#: Characters after a short name (朝阳) that make it part of a street name (朝阳路), not 朝阳区.
-_STREET_AFTER_SHORT = frozenset("路街道巷弄胡同门桥村镇乡里湾港苑园楼号大")
-_PART_JUNK_RE = re.compile(r"[\s/\\|,，、\-]+")
-_ADDRESS_SEPARATORS = " ,，、-/"
-#: How far into the rest of the address a division is looked for (广州天河… for 天河区), over
-#: text that holds no other division or street word.
-_SEARCH_WINDOW = 6
-_DIVISION_OR_STREET_RE = re.compile(r"[省市区县旗盟路街道巷号]")
-
-
-@functools.lru_cache(maxsize=4096)
-def _short_division(name: str) -> str:
-    """广东省 → 广东, 广西壮族自治区 → 广西, 南山区 → 南山 (at least two characters stay)."""
-    for suffix in _DIVISION_SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return name
-
-
-def _written_at(address: str, pos: int, part: str) -> tuple[int, int] | None:
-    """Where `part` (广东省, or short: 广东) is written at `pos` of the address, or a little
-    after it behind a short name without suffix (广州天河… for 天河区), as (start, end); None
-    when it is not. A short name followed by a street word (朝阳路) is not the division."""
-    window = address[: pos + _SEARCH_WINDOW + len(part)]
-    short = _short_division(part)
-    for name in (part, short) if len(short) >= 2 and short != part else (part,):
-        start = window.find(name, pos)
-        while start >= 0 and not _DIVISION_OR_STREET_RE.search(address, pos, start):
-            end = start + len(name)
-            after = _after_suffix(address, end)
-            if name == part and short != part:
-                return start, end  # 广东省 written in full
-            if after != end or end == len(address) or address[end] not in _STREET_AFTER_SHORT:
-                return start, after
-            start = window.find(name, start + 1)
-    return None
-
-
-def _after_suffix(address: str, end: int) -> int:
-    """`end`, moved past a division suffix written there (广东|省)."""
-    for suffix in _DIVISION_SUFFIXES:
-        if address.startswith(suffix, end):
-            return end + len(suffix)
-    return end
-
-
-def join_address(parts: Sequence[str], address: str) -> str:
-    """The address with the province, city and district columns' values in front of it, each
-    only where the address does not already have it: 广东省 + 广州市 + 天河区 + 体育西路103号
-    → 广东省广州市天河区体育西路103号; 广东省 + 广州市 + 天河区 + 广州市天河区体育西路103号
-    → 广东省广州市天河区体育西路103号. A municipality's city (北京市, 北京市) is written once."""
-    address = address.strip()
-    out: list[str] = []
-    pos = 0
-    previous = ""
-    for raw in parts:
-        part = _PART_JUNK_RE.sub("", raw or "")
-        short = _short_division(part)
-        if not part or part in _NO_DIVISION or short == previous:
-            continue
-        previous = short
-        while pos < len(address) and address[pos] in _ADDRESS_SEPARATORS:
-            pos += 1
-        found = _written_at(address, pos, part)
-        if found is not None:  # already in the address
-            out.append(address[pos : found[1]])
-            pos = found[1]
-            continue
-        # a part holding several levels (广东省广州市) whose end the address starts with
-        overlap = next(
-            (k for k in range(len(part) - 1, 1, -1) if address.startswith(part[-k:], pos)), 0
-        )
-        out.append(part[: len(part) - overlap] + address[pos : pos + overlap])
-        pos += overlap
-    out.append(address[pos:])
-    return "".join(out)
 
 
 def date_orders_for(sheet_rows: Sequence[Sequence[Any]], mapping: Sequence[str]) -> dict[str, str]:
@@ -348,13 +222,32 @@ class RowValidator:
         if (
             data.get("uscc")
             or is_organization_name(data.get("name", ""))
-            or (id_number and _is_uscc_not_resident_id(id_number, inferring=True))
+            or (id_number and is_uscc_not_resident_id(id_number, inferring=True))
         ):
             return CustomerKind.ORGANIZATION.value
         return CustomerKind.PERSON.value
 
     def validate(self, number: int, cells: Sequence[Any]) -> ValidRow:
+        """One row through the manual-entry rules: 1. each cell cleaned; 2. a second number in
+        the mobile cell noted; 3. the customer's values validated; 4. the responsible staff
+        member found; 5. the vehicle's values validated. Errors come in the file's column
+        order."""
         result = ValidRow(number=number)
+        cleaned, bad = self._clean_cells(result, cells)
+        self._note_other_mobiles(result, cells, cleaned)
+        moved = self._route_phones(cleaned, bad)
+        shown: dict[str, str] = {}  # values shown with errors when not the cell as written
+        result.customer = self._customer(result, cells, cleaned, bad, moved, shown)
+        self._responsible_staff(result, cells, cleaned)
+        self._vehicle(result, cells, cleaned, bad, moved, shown)
+        if len(result.errors) > 1:  # in the order of the file's columns
+            order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+            result.errors.sort(key=lambda e: order.get(e.column, len(order)))
+        return result
+
+    def _clean_cells(
+        self, result: ValidRow, cells: Sequence[Any]
+    ) -> tuple[dict[str, Any], set[str]]:
         cleaned: dict[str, Any] = {}
         bad: set[str] = set()
         for key, index in self.columns.items():
@@ -363,16 +256,23 @@ class RowValidator:
             except CellError as exc:
                 bad.add(key)
                 result.errors.append(
-                    RowError(number, self.header_of(key), self.raw_of(cells, key), str(exc.message))
-                )
+                    RowError(
+                        result.number, self.header_of(key), self.raw_of(cells, key),
+                        str(exc.message),
+                    )
+                )  # fmt: skip
+        return cleaned, bad
 
+    def _note_other_mobiles(
+        self, result: ValidRow, cells: Sequence[Any], cleaned: Mapping[str, Any]
+    ) -> None:
         raw_mobile = cells[self.columns["mobile"]] if cleaned.get("mobile") else None
         if type(raw_mobile) is str and may_hold_several(raw_mobile):
             others = mobile_numbers(raw_mobile)[1:]
             if others:  # 13800138000/13900139000: one mobile per customer
                 result.notes.append(
                     RowError(
-                        number,
+                        result.number,
                         self.header_of("mobile"),
                         self.raw_of(cells, "mobile"),
                         _("Only the first number was imported as the mobile; not imported: "
@@ -380,7 +280,15 @@ class RowValidator:
                     )
                 )  # fmt: skip
 
-        moved = self._route_phones(cleaned, bad)
+    def _customer(
+        self,
+        result: ValidRow,
+        cells: Sequence[Any],
+        cleaned: Mapping[str, Any],
+        bad: set[str],
+        moved: dict[str, str],
+        shown: dict[str, str],
+    ) -> dict[str, Any]:
         data: dict[str, Any] = {"name": cleaned.get("name", "")}
         for key in self.customer_keys:
             value = cleaned.get(key)
@@ -389,7 +297,6 @@ class RowValidator:
         for key in ("mobile", "landline"):
             if key in moved:
                 data[key] = cleaned[key]
-        shown: dict[str, str] = {}  # values shown with errors when not the cell as written
         if self.address_parts:
             parts = [cleaned.get(k) or "" for k in self.address_parts]
             if any(parts):
@@ -400,7 +307,7 @@ class RowValidator:
         if kind == CustomerKind.ORGANIZATION and data.get("id_number"):
             # an organization's 证件号码 is often its unified social credit code
             id_number = data["id_number"]
-            if data.get("uscc", id_number) == id_number and _is_uscc_not_resident_id(id_number):
+            if data.get("uscc", id_number) == id_number and is_uscc_not_resident_id(id_number):
                 data["uscc"] = data.pop("id_number")
         if "kind" not in bad:
             data["kind"] = kind
@@ -413,24 +320,36 @@ class RowValidator:
             # "a person" only for want of signs of an organization: not a value the file
             # gives, so it never turns a stored organization into a person
             del customer["kind"]
-        staff_name = cleaned.get("responsible_staff")
-        if staff_name:
-            staff_id = self.staff_by_name.get(staff_name) or self.staff_by_name.get(
-                staff_name.lower()
-            )
-            if staff_id is None:
-                result.errors.append(
-                    RowError(
-                        number,
-                        self.header_of("responsible_staff"),
-                        self.raw_of(cells, "responsible_staff"),
-                        _("No staff member of this dealer has this name."),
-                    )
-                )
-            else:
-                customer["responsible_staff_id"] = staff_id
-        result.customer = customer
+        return customer
 
+    def _responsible_staff(
+        self, result: ValidRow, cells: Sequence[Any], cleaned: Mapping[str, Any]
+    ) -> None:
+        staff_name = cleaned.get("responsible_staff")
+        if not staff_name:
+            return
+        staff_id = self.staff_by_name.get(staff_name) or self.staff_by_name.get(staff_name.lower())
+        if staff_id is None:
+            result.errors.append(
+                RowError(
+                    result.number,
+                    self.header_of("responsible_staff"),
+                    self.raw_of(cells, "responsible_staff"),
+                    _("No staff member of this dealer has this name."),
+                )
+            )
+        else:
+            result.customer["responsible_staff_id"] = staff_id
+
+    def _vehicle(
+        self,
+        result: ValidRow,
+        cells: Sequence[Any],
+        cleaned: Mapping[str, Any],
+        bad: set[str],
+        moved: dict[str, str],
+        shown: dict[str, str],
+    ) -> None:
         vehicle_data = {
             k: cleaned[k] for k in self.vehicle_keys if cleaned.get(k) not in ("", None)
         }
@@ -439,7 +358,7 @@ class RowValidator:
             # Without a VIN a vehicle cannot be recorded; the customer is still imported.
             result.notes.append(
                 RowError(
-                    number,
+                    result.number,
                     self.header_of("vin"),
                     self.raw_of(cells, "vin"),
                     _("No VIN: the vehicle columns of this row were not imported."),
@@ -453,20 +372,25 @@ class RowValidator:
                 result.vehicle = clean_vehicle_fields(vehicle_data)
             except ValidationError as exc:
                 self._add_errors(result, cells, exc, bad, shown, moved)
-        if len(result.errors) > 1:  # in the order of the file's columns
-            order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
-            result.errors.sort(key=lambda e: order.get(e.column, len(order)))
-        return result
 
 
 _UNSEEN = object()
+
+
 #: Phone numbers as the cell cleaners leave them (separators removed).
 _MOBILE_SHAPE = re.compile(r"(?:\+?86|0086)?1[3-9]\d{9}")
+
+
 _LANDLINE_SHAPE = re.compile(r"0[1-9]\d{8,10}")
+
+
 #: After this many cells of a column, its cache is dropped when more than this share of them
 #: were distinct values.
 _CACHE_TRIAL = 1000
+
+
 _CACHE_MAX_DISTINCT = 0.5
+
 
 #: Customer targets that are not passed to `clean_customer_fields` as they are.
 _NOT_CUSTOMER_DATA = frozenset({"name", "responsible_staff", "kind", *ADDRESS_PART_KEYS})

@@ -91,6 +91,24 @@ def verification_sample_draw(
     return sample
 
 
+def _corrections_apply(
+    actor: Staff, customer: Customer, corrections: Mapping[str, str] | None
+) -> dict[str, dict[str, str]]:
+    """The corrections made during the interview, through `customer_update` (validated like
+    manual entry, in the customer's history); returns old → new of what changed."""
+    changes = {k: v for k, v in (corrections or {}).items() if k in CORRECTABLE_FIELDS}
+    if not changes:
+        return {}
+    before = {f: getattr(customer, f) for f in changes}
+    customer_update(actor=actor, customer=customer, data=changes)
+    customer.refresh_from_db()
+    return {
+        f: {"old": str(before[f] or ""), "new": str(getattr(customer, f) or "")}
+        for f in changes
+        if before[f] != getattr(customer, f)
+    }
+
+
 @transaction.atomic
 def verification_call_record(
     *,
@@ -115,19 +133,9 @@ def verification_call_record(
         raise PermissionDenied(_("This call belongs to another dealer."))
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": [_("Choose a valid option.")]})
-    changes = {k: v for k, v in (corrections or {}).items() if k in CORRECTABLE_FIELDS}
     customer = Customer.objects.select_for_update().get(pk=call.customer_id)
     interviewed = outcome == CallOutcome.REACHED
-    recorded: dict[str, dict[str, str]] = {}
-    if changes and interviewed:
-        before = {f: getattr(customer, f) for f in changes}
-        customer_update(actor=actor, customer=customer, data=changes)
-        customer.refresh_from_db()
-        recorded = {
-            f: {"old": str(before[f] or ""), "new": str(getattr(customer, f) or "")}
-            for f in changes
-            if before[f] != getattr(customer, f)
-        }
+    recorded = _corrections_apply(actor, customer, corrections) if interviewed else {}
     # A value corrected during the interview is confirmed by the customer.
     findings = CallFindings(
         outcome=outcome,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from autocrm.rules.regions import lookup_region
+from autocrm.rules.regions import PROVINCE_CODES, lookup_region
 from autocrm.rules.text import clean_text
 
 _SEVENTEEN_DIGITS_RE = re.compile(r"\d{17}")
@@ -168,3 +168,31 @@ def validate_uscc(value: str) -> str:
             _("Enter a valid 18-character unified social credit code."),
             code="invalid_uscc",
         ) from None
+
+
+#: The first two digits of resident identity cards: the mainland's province-level regions,
+#: and Taiwan, Hong Kong and Macau (residence permits).
+_ID_PROVINCE_CODES = frozenset(PROVINCE_CODES) | {"71", "81", "82", "83"}
+
+
+_RESIDENT_ID_SHAPE_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def is_uscc_not_resident_id(value: str, *, inferring: bool = False) -> bool:
+    """An ID-number cell holding an organization's unified social credit code: a valid USCC
+    that is not a valid resident ID. When `inferring` the customer type from it, a value
+    shaped like a resident ID (digits, a province code first) that fails the ID-card check is
+    still not taken for a USCC: a mistyped ID card passes the USCC check 1 time in 31."""
+    if len(value) != 18:
+        return False
+    if inferring and value[:2] in _ID_PROVINCE_CODES and _RESIDENT_ID_SHAPE_RE.match(value):
+        return False
+    try:
+        validate_uscc(value)
+    except ValidationError:
+        return False
+    try:
+        validate_id_number(value)
+    except ValidationError:
+        return True
+    return False

@@ -152,3 +152,22 @@ def is_placeholder_name(name: str) -> bool:
     if len(text) == 1 and "\u4e00" <= text <= "\u9fff":
         return True
     return len(text) >= 3 and len(set(text)) == 1
+
+
+# --- organizations -------------------------------------------------------------------------
+
+#: A name ending in one of these (and at least 4 characters long) is an organization's.
+ORGANIZATION_NAME_ENDINGS = (
+    "有限公司", "分公司", "公司", "集团", "厂", "银行", "医院", "学校", "大学", "学院",
+    "研究所", "研究院", "事务所", "合作社", "委员会", "政府", "局", "中心", "协会", "商行",
+    "经营部", "门市部", "工作室", "车队",
+)  # fmt: skip
+
+
+_TRAILING_BRACKET_RE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def is_organization_name(name: str) -> bool:
+    """深圳市某某科技有限公司, 南山区人民医院, 某某车队（南山）: an organization, by its name."""
+    name = _TRAILING_BRACKET_RE.sub("", name.strip()).strip()
+    return len(name) >= 4 and name.endswith(ORGANIZATION_NAME_ENDINGS)

@@ -16,15 +16,9 @@ from autocrm.imports import applying, services
 from autocrm.imports.columns import auto_mapping, match_header
 from autocrm.imports.normalize import CellError, a_date, date_order
 from autocrm.imports.reader import read_sheet
-from autocrm.imports.rows import (
-    RowError,
-    RowValidator,
-    ValidRow,
-    date_orders_for,
-    is_organization_name,
-    join_address,
-)
+from autocrm.imports.rows import RowError, RowValidator, ValidRow, date_orders_for, join_address
 from autocrm.imports.tests.files import csv_bytes, xlsx
+from autocrm.rules.names import is_organization_name
 
 VIN1, VIN2 = "LSVAM4187C2184847", "LFV2A21K9F3000001"
 BAD_VIN = "LSVAM4180C2184847"  # wrong check digit
