@@ -111,7 +111,10 @@ class Actors:
     other_dealer: Any
     hq: Any
     anonymous: Any = field(default_factory=AnonymousUser)
-    _clients: dict[tuple[str, bool, str | None], Any] = field(
+    #: Accept-Language of the page clients; None: the site's default (Chinese). A module that
+    #: checks English text overrides the fixture: ``dataclasses.replace(actors, language="en")``.
+    language: str | None = None
+    _clients: dict[tuple[str, bool], Any] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -120,17 +123,16 @@ class Actors:
             raise KeyError(f"unknown actor {name!r}: one of {', '.join(ACTORS)}")
         return getattr(self, name)
 
-    def client(self, name: str, *, language: str | None = "en") -> ActorClient:
-        """The page client of actor `name` (signed in with a session), made once per test;
-        English pages unless told (`language=None`: the site's default, Chinese)."""
-        key = (name, False, language)
+    def client(self, name: str) -> ActorClient:
+        """The page client of actor `name` (signed in with a session), made once per test."""
+        key = (name, False)
         if key not in self._clients:
-            self._clients[key] = client_as(name, self[name], language=language)
+            self._clients[key] = client_as(name, self[name], language=self.language)
         return self._clients[key]
 
     def api(self, name: str) -> ActorAPIClient:
         """The API client of actor `name` (the staff member's token), made once per test."""
-        key = (name, True, "")
+        key = (name, True)
         if key not in self._clients:
             self._clients[key] = client_as(name, self[name], api=True)
         return self._clients[key]

@@ -4,6 +4,7 @@ masking per the role table, and the forms' round trip."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -107,6 +108,12 @@ POSTS = {
     "interactions/new/": {"kind": "note", "summary": "probe"},
 }
 MILEAGE_POST = {"mileage_km": "50", "read_on": "2024-01-01", "source": "customer"}
+
+
+@pytest.fixture
+def actors(actors):
+    """The five actors, reading the pages in English (the texts this module checks)."""
+    return dataclasses.replace(actors, language="en")
 
 
 @pytest.fixture
