@@ -214,8 +214,56 @@ def consultant_b(make_staff: Callable[..., Any], dealer_b: Any) -> Any:
 
 
 @pytest.fixture
+def cr_a2(make_staff: Callable[..., Any], dealer_a: Any) -> Any:
+    """A colleague of cr_a: another customer-relations officer of dealer A."""
+    return make_staff(dealer_a, Role.CUSTOMER_RELATIONS, username="cr_a2")
+
+
+@pytest.fixture
+def cr_b(make_staff: Callable[..., Any], dealer_b: Any) -> Any:
+    """Customer-relations staff of dealer B."""
+    return make_staff(dealer_b, Role.CUSTOMER_RELATIONS, username="cr_b")
+
+
+@pytest.fixture
+def manager_b(make_staff: Callable[..., Any], dealer_b: Any) -> Any:
+    return make_staff(dealer_b, Role.MANAGER, username="manager_b")
+
+
+@pytest.fixture
 def hq_analyst(make_staff: Callable[..., Any]) -> Any:
     return make_staff(None, Role.HQ_ANALYST, username="hq_analyst")
+
+
+# --- access tests (autocrm/testing/access.py) ------------------------------------------------
+
+
+@pytest.fixture
+def actors(
+    consultant_a: Any, consultant_a2: Any, manager_a: Any, consultant_b: Any, hq_analyst: Any
+) -> Any:
+    """The five actors of a customer access test: the owner is consultant_a (responsible for
+    the customers a test makes with `make_customer(consultant_a, ...)`), the colleague
+    consultant_a2, the manager manager_a, the other dealer's staff consultant_b."""
+    from autocrm.testing.access import Actors
+
+    return Actors(
+        owner=consultant_a,
+        colleague=consultant_a2,
+        manager=manager_a,
+        other_dealer=consultant_b,
+        hq=hq_analyst,
+    )
+
+
+@pytest.fixture
+def steward_actors(cr_a: Any, cr_a2: Any, manager_a: Any, cr_b: Any, hq_analyst: Any) -> Any:
+    """The five actors of a data stewards' page (imports, duplicates, verification calls): the
+    owner is cr_a (who uploads, merges, draws the sample), the colleague cr_a2, the manager
+    manager_a, the other dealer's staff cr_b, who would be allowed the page at dealer B."""
+    from autocrm.testing.access import Actors
+
+    return Actors(owner=cr_a, colleague=cr_a2, manager=manager_a, other_dealer=cr_b, hq=hq_analyst)
 
 
 # --- one writer of customer records -------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Customer API access: authentication, dealer isolation (404, never data), HQ read-only and
-masking of personal data per the role table."""
+"""Customer API access: who may read and write what (the five actors of autocrm.testing.access),
+authentication, dealer isolation (404, never data), HQ read-only and masking of personal data
+per the role table."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
 from autocrm.tenancy.roles import Role
+from autocrm.testing.access import ACTORS, assert_allowed, assert_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +62,80 @@ def snapshot(scoped) -> tuple:
         )
 
 
+def reads(customer) -> list[str]:
+    """Every API URL that reads customer_a or what hangs off it."""
+    return [
+        detail(customer.pk),
+        f"{detail(customer.pk)}contacts/",
+        f"{detail(customer.pk)}vehicles/",
+        f"/api/vehicles/{customer.vehicle.pk}/",
+    ]
+
+
+def writes(customer) -> list[tuple[str, str, dict]]:
+    """Every API write to customer_a or what hangs off it: (method, url, valid data)."""
+    vehicle_url = f"/api/vehicles/{customer.vehicle.pk}/"
+    return [
+        ("patch", detail(customer.pk), {"name": "改名"}),
+        ("post", f"{detail(customer.pk)}contacts/", {"contact_type": "private", "name": "x"}),
+        ("post", f"{detail(customer.pk)}vehicles/", {"vin": "LFV2A21KXB3012345"}),
+        ("patch", vehicle_url, {"plate_number": "粤B12345"}),
+        ("post", f"{vehicle_url}mileage/", {"mileage_km": 500}),
+    ]
+
+
+# --- the five actors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_read_the_customer(actors, who, customer_a):
+    """Reading is open to everyone signed in within their scope (HQ: every dealer, masked)."""
+    api = actors.api(who)
+
+    for url in reads(customer_a):
+        response = api.get(url)
+        if who in ("other_dealer", "anonymous"):
+            assert_denied(response)
+            assert "李娜" not in response.content.decode()
+        else:
+            assert_allowed(response)
+
+
+@pytest.mark.parametrize("who", ["colleague", "other_dealer", "hq", "anonymous"])
+def test_who_may_not_change_the_customer(actors, who, customer_a, scoped):
+    """Only the owner and the roles that change any customer (manager, service, customer
+    relations) write; a colleague consultant, HQ (403), another dealer (404) and nobody do not."""
+    api = actors.api(who)
+    before = snapshot(scoped)
+
+    for method, url, data in writes(customer_a):
+        assert_denied(getattr(api, method)(url, data, format="json"))
+
+    assert snapshot(scoped) == before
+
+
+@pytest.mark.parametrize("who", ["owner", "manager"])
+def test_owner_and_manager_may_change_the_customer(actors, who, customer_a):
+    api = actors.api(who)
+
+    for (method, url, data), status in zip(
+        writes(customer_a), [200, 201, 201, 200, 201], strict=True
+    ):
+        assert_allowed(getattr(api, method)(url, data, format="json"), status)
+
+
 # --- authentication -------------------------------------------------------------------------
 
 
-def test_anonymous_is_refused(api_client, customer_a):
+def test_anonymous_is_refused(actors, customer_a):
+    api = actors.api("anonymous")
+
     for response in (
-        api_client.get(CUSTOMERS),
-        api_client.get(detail(customer_a.pk)),
-        api_client.post(CUSTOMERS, {"name": "李娜"}),
+        api.get(CUSTOMERS),
+        api.get(detail(customer_a.pk)),
+        api.post(CUSTOMERS, {"name": "李娜"}),
     ):
-        assert response.status_code == 401
+        assert_denied(response)  # 401
         assert "李娜" not in response.content.decode()
 
 
@@ -109,16 +175,14 @@ def test_session_of_one_user_and_token_of_another_is_refused(
 # --- another dealer -------------------------------------------------------------------------
 
 
-def test_other_dealer_gets_404_and_changes_nothing(
-    api_client_for, consultant_b, customer_a, scoped
-):
-    api = api_client_for(consultant_b)
+def test_other_dealer_gets_404_and_changes_nothing(actors, customer_a, scoped):
+    api = actors.api("other_dealer")
     customer_url = detail(customer_a.pk)
     vehicle_url = f"/api/vehicles/{customer_a.vehicle.pk}/"
     before = snapshot(scoped)
     # The answer for an id that does not exist: another dealer's id must not differ from it.
-    missing_customer = api.get(detail(customer_a.pk + 100000)).json()
-    missing_vehicle = api.get(f"/api/vehicles/{customer_a.vehicle.pk + 100000}/").json()
+    missing_customer = api.get(detail(customer_a.pk + 100000))
+    missing_vehicle = api.get(f"/api/vehicles/{customer_a.vehicle.pk + 100000}/")
 
     responses = [
         (missing_customer, api.get(customer_url)),
@@ -135,18 +199,16 @@ def test_other_dealer_gets_404_and_changes_nothing(
         (missing_vehicle, api.post(f"{vehicle_url}mileage/", {"mileage_km": 500}, format="json")),
     ]
 
-    for expected, response in responses:
-        assert response.status_code == 404, response.request
-        assert response.json() == expected
+    for missing, response in responses:
+        assert_denied(response, like=missing)  # 404, the same JSON as for a missing id
+        assert response.json() == missing.json()
         assert "李娜" not in response.content.decode()
     assert snapshot(scoped) == before
 
 
-def test_other_dealer_list_and_search_never_show_the_customer(
-    api_client_for, consultant_b, make_customer, customer_a
-):
-    own = make_customer(consultant_b, name="王芳", mobile="13700001111")
-    api = api_client_for(consultant_b)
+def test_other_dealer_list_and_search_never_show_the_customer(actors, make_customer, customer_a):
+    own = make_customer(actors.other_dealer, name="王芳", mobile="13700001111")
+    api = actors.api("other_dealer")
 
     listed = api.get(CUSTOMERS).json()["results"]
     searches = [
@@ -157,10 +219,8 @@ def test_other_dealer_list_and_search_never_show_the_customer(
     assert searches == [[], [], [], []]
 
 
-def test_dictionary_entries_of_another_dealer_are_refused(
-    api_client_for, consultant_b, customer_a, dealer_a, dict_entry
-):
-    api = api_client_for(consultant_b)
+def test_dictionary_entries_of_another_dealer_are_refused(actors, customer_a, dealer_a, dict_entry):
+    api = actors.api("other_dealer")
 
     response = api.post(
         CUSTOMERS,
@@ -175,11 +235,9 @@ def test_dictionary_entries_of_another_dealer_are_refused(
 # --- HQ -------------------------------------------------------------------------------------
 
 
-def test_hq_sees_every_dealer_masked(
-    api_client_for, hq_analyst, customer_a, make_customer, consultant_b
-):
-    other = make_customer(consultant_b, name="王芳", mobile="13700001111")
-    api = api_client_for(hq_analyst)
+def test_hq_sees_every_dealer_masked(actors, customer_a, make_customer):
+    other = make_customer(actors.other_dealer, name="王芳", mobile="13700001111")
+    api = actors.api("hq")
 
     listed = api.get(CUSTOMERS)
     got = api.get(detail(customer_a.pk))
@@ -199,8 +257,8 @@ def test_hq_sees_every_dealer_masked(
             assert clear not in text
 
 
-def test_hq_is_read_only(api_client_for, hq_analyst, customer_a, scoped):
-    api = api_client_for(hq_analyst)
+def test_hq_is_read_only(actors, customer_a, scoped):
+    api = actors.api("hq")
     vehicle_url = f"/api/vehicles/{customer_a.vehicle.pk}/"
     before = snapshot(scoped)
 
@@ -213,7 +271,8 @@ def test_hq_is_read_only(api_client_for, hq_analyst, customer_a, scoped):
         api.post(f"{vehicle_url}mileage/", {"mileage_km": 500}, format="json"),
     ]
 
-    assert [r.status_code for r in responses] == [403] * len(responses)
+    for response in responses:
+        assert_denied(response)  # 403
     assert snapshot(scoped) == before
 
 
@@ -270,16 +329,12 @@ def test_consultant_sees_own_customers_clear_and_colleagues_masked(
     assert other_contacts[0]["mobile"] == "+8613987654321"
 
 
-def test_consultant_cannot_change_a_colleagues_customer(
-    api_client_for, consultant_a2, customer_a, scoped
-):
+def test_consultant_cannot_change_a_colleagues_customer(actors, customer_a, scoped):
     before = snapshot(scoped)
 
-    response = api_client_for(consultant_a2).patch(
-        detail(customer_a.pk), {"name": "改名"}, format="json"
-    )
+    response = actors.api("colleague").patch(detail(customer_a.pk), {"name": "改名"}, format="json")
 
-    assert response.status_code == 403
+    assert_denied(response)  # 403
     assert snapshot(scoped) == before
 
 

@@ -1,8 +1,10 @@
-"""Customer pages through the full middleware stack: dealer isolation (404, never data), HQ
-read-only and de-identified, masking per the role table, and the forms' round trip."""
+"""Customer pages through the full middleware stack: who may open which page (the five actors
+of autocrm.testing.access), dealer isolation (404, never data), HQ read-only and de-identified,
+masking per the role table, and the forms' round trip."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -10,6 +12,7 @@ from django.test import Client
 from django_scopes import scopes_disabled
 
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.testing.access import ACTORS, assert_allowed, assert_denied
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +87,7 @@ def snapshot() -> tuple:
         )
 
 
-# --- another dealer: 404 ------------------------------------------------------------------------
+# --- who may open which page: the five actors -----------------------------------------------------
 
 
 def child_urls(customer_id: int) -> list[str]:
@@ -104,67 +107,136 @@ POSTS = {
     "contacts/new/": {"contact_type": "private", "name": "黑客"},
     "interactions/new/": {"kind": "note", "summary": "probe"},
 }
+MILEAGE_POST = {"mileage_km": "50", "read_on": "2024-01-01", "source": "customer"}
 
 
-def test_other_dealer_gets_404_on_every_page(consultant_b, customer_a):
-    client = client_for(consultant_b)
+@pytest.fixture
+def actors(actors):
+    """The five actors, reading the pages in English (the texts this module checks)."""
+    return dataclasses.replace(actors, language="en")
+
+
+@pytest.fixture
+def vehicle_a(consultant_a, customer_a, scoped):
+    from autocrm.customers.services import vehicle_add
+
+    with scoped(consultant_a):
+        return vehicle_add(actor=consultant_a, customer=customer_a, data={"vin": VIN})
+
+
+#: The pages of customer_a each actor may open; every other page refuses them (assert_denied).
+#: A colleague's customer: the profile (masked), no edits; HQ: the profile, read-only.
+OPENS = {
+    "owner": {"", "edit/", "vehicles/new/", "contacts/new/", "interactions/new/", "mileage/"},
+    "colleague": {""},
+    "manager": {"", "edit/", "vehicles/new/", "contacts/new/", "interactions/new/", "mileage/"},
+    "other_dealer": set(),
+    "hq": {""},
+    "anonymous": set(),
+}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_open_which_customer_page(actors, who, customer_a, vehicle_a):
+    client = actors.client(who)
+    base = f"/customers/{customer_a.pk}/"
+
+    for suffix in ["", *POSTS, "mileage/"]:
+        url = base + (f"vehicles/{vehicle_a.pk}/mileage/" if suffix == "mileage/" else suffix)
+        response = client.get(url)
+        if suffix in OPENS[who]:
+            assert_allowed(response)
+        else:
+            assert_denied(response)
+            assert "李娜" not in response.content.decode(), url  # a refusal shows no data
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("manager", 200),
+        ("other_dealer", 200),  # a new customer of their own dealer
+        ("hq", None),
+        ("anonymous", None),
+    ],
+)
+def test_who_may_open_the_new_customer_form(actors, who, status):
+    response = actors.client(who).get("/customers/new/")
+
+    if status:
+        assert_allowed(response, status)
+    else:
+        assert_denied(response)
+
+
+@pytest.mark.parametrize("who", ["colleague", "hq", "anonymous"])  # other_dealer: below
+def test_refused_posts_change_nothing(actors, who, customer_a, vehicle_a):
+    client = actors.client(who)
+    before = snapshot()
+
+    for suffix, data in POSTS.items():
+        assert_denied(client.post(f"/customers/{customer_a.pk}/{suffix}", data))
+    url = f"/customers/{customer_a.pk}/vehicles/{vehicle_a.pk}/mileage/"
+    assert_denied(client.post(url, MILEAGE_POST))
+
+    assert snapshot() == before
+
+
+# --- another dealer: 404 ------------------------------------------------------------------------
+
+
+def test_other_dealer_gets_404_on_every_page(actors, customer_a):
+    client = actors.client("other_dealer")
 
     for url in child_urls(customer_a.pk):
         response = client.get(url)
-        assert response.status_code == 404, url
+        assert_denied(response)
         assert "李娜" not in response.content.decode()
 
 
-def test_other_dealer_gets_the_same_404_as_a_missing_id(consultant_b, customer_a):
-    client = client_for(consultant_b)
+def test_other_dealer_gets_the_same_404_as_a_missing_id(actors, customer_a):
+    client = actors.client("other_dealer")
     missing = customer_a.pk + 100_000
 
-    def body(url: str) -> str:
-        # CSRF tokens are masked afresh on every render; everything else must be equal.
-        html = client.get(url).content.decode().replace(url, "<url>")
-        return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
-
     for url, missing_url in zip(child_urls(customer_a.pk), child_urls(missing), strict=True):
-        assert body(url) == body(missing_url)
+        # same status, content type and body (the path and the CSRF token aside)
+        assert_denied(client.get(url), like=client.get(missing_url))
 
 
-def test_other_dealer_posts_get_404_and_change_nothing(consultant_b, customer_a):
-    client = client_for(consultant_b)
+def test_other_dealer_posts_get_404_and_change_nothing(actors, customer_a):
+    client = actors.client("other_dealer")
     before = snapshot()
 
     for suffix, data in POSTS.items():
         response = client.post(f"/customers/{customer_a.pk}/{suffix}", data)
-        assert response.status_code == 404, suffix
+        assert_denied(response)
 
     assert snapshot() == before
 
 
-def test_other_dealer_mileage_page_is_404(consultant_a, consultant_b, customer_a, scoped):
-    from autocrm.customers.services import vehicle_add
-
-    with scoped(consultant_a):
-        vehicle = vehicle_add(actor=consultant_a, customer=customer_a, data={"vin": VIN})
-    url = f"/customers/{customer_a.pk}/vehicles/{vehicle.pk}/mileage/"
+def test_other_dealer_mileage_page_is_404(actors, customer_a, vehicle_a):
+    url = f"/customers/{customer_a.pk}/vehicles/{vehicle_a.pk}/mileage/"
     before = snapshot()
 
-    client = client_for(consultant_b)
-    assert client.get(url).status_code == 404
-    post = client.post(url, {"mileage_km": "50", "read_on": "2024-01-01", "source": "customer"})
-    assert post.status_code == 404
+    client = actors.client("other_dealer")
+    assert_denied(client.get(url))
+    assert_denied(client.post(url, MILEAGE_POST))
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("q", ["", MOBILE, "+86 138 1234 5678", "5678", "李娜", "ln", "138"])
-def test_other_dealers_customer_never_in_list_or_search(consultant_b, customer_a, q):
-    html = page(client_for(consultant_b), "/customers/", {"q": q})
+def test_other_dealers_customer_never_in_list_or_search(actors, customer_a, q):
+    html = page(actors.client("other_dealer"), "/customers/", {"q": q})
 
     assert by_testid(html, "customer-table").endswith("No customer matches.")
     assert "李娜" not in by_testid(html, "customer-table")
     assert f"/customers/{customer_a.pk}/" not in html
 
 
-def test_own_dealer_finds_the_customer_by_mobile(consultant_a, customer_a):
-    html = page(client_for(consultant_a), "/customers/", {"q": MOBILE})
+def test_own_dealer_finds_the_customer_by_mobile(actors, customer_a):
+    html = page(actors.client("owner"), "/customers/", {"q": MOBILE})
 
     assert f'href="/customers/{customer_a.pk}/"' in html
     assert SHOWN_CLEAR in html
@@ -173,21 +245,23 @@ def test_own_dealer_finds_the_customer_by_mobile(consultant_a, customer_a):
 # --- anonymous ------------------------------------------------------------------------------------
 
 
-def test_anonymous_is_sent_to_the_login_page(customer_a):
-    client = Client()
+def test_anonymous_is_sent_to_the_login_page(actors, customer_a):
+    client = actors.client("anonymous")
 
     for url in ["/customers/", "/customers/new/", *child_urls(customer_a.pk)]:
         response = client.get(url)
-        assert response.status_code == 302, url
+        assert_denied(response)  # 302 to /accounts/login/?next=<url>
         assert response["Location"] == f"/accounts/login/?next={url}"
 
 
-def test_anonymous_post_changes_nothing(customer_a):
+def test_anonymous_post_changes_nothing(actors, customer_a):
     before = snapshot()
 
-    response = Client().post("/customers/new/", {"kind": "person", "name": "王芳"})
+    response = actors.client("anonymous").post(
+        "/customers/new/", {"kind": "person", "name": "王芳"}
+    )
 
-    assert response.status_code == 302
+    assert_denied(response)
     assert snapshot() == before
 
 
@@ -225,16 +299,17 @@ def test_hq_list_shows_every_dealer_masked(hq_analyst, customer_a, make_customer
         assert clear not in html
 
 
-def test_hq_may_not_create_or_edit(hq_analyst, customer_a):
-    client = client_for(hq_analyst)
+def test_hq_may_not_create_or_edit(actors, customer_a):
+    client = actors.client("hq")
     before = snapshot()
 
-    assert client.get("/customers/new/").status_code == 403
-    assert client.post("/customers/new/", {"kind": "person", "name": "王芳"}).status_code == 403
-    assert client.get(f"/customers/{customer_a.pk}/edit/").status_code == 403
-    post = client.post(f"/customers/{customer_a.pk}/edit/", {"kind": "person", "name": "黑客"})
-    assert post.status_code == 403
-    assert client.post(f"/customers/{customer_a.pk}/" + "interactions/new/", {}).status_code == 403
+    assert_denied(client.get("/customers/new/"))  # 403: HQ reads every dealer, writes none
+    assert_denied(client.post("/customers/new/", {"kind": "person", "name": "王芳"}))
+    assert_denied(client.get(f"/customers/{customer_a.pk}/edit/"))
+    assert_denied(
+        client.post(f"/customers/{customer_a.pk}/edit/", {"kind": "person", "name": "黑客"})
+    )
+    assert_denied(client.post(f"/customers/{customer_a.pk}/" + "interactions/new/", {}))
     assert snapshot() == before
 
 
@@ -306,14 +381,15 @@ def test_consultant_sees_own_mobile_clear_and_a_colleagues_masked(
     assert "139****5678" in listing and "139 1234 5678" not in listing
 
 
-def test_consultant_may_not_open_a_colleagues_edit_page(consultant_a2, customer_a):
-    client = client_for(consultant_a2)
+def test_consultant_may_not_open_a_colleagues_edit_page(actors, customer_a):
+    client = actors.client("colleague")
     before = snapshot()
 
-    assert client.get(f"/customers/{customer_a.pk}/edit/").status_code == 403
-    post = client.post(f"/customers/{customer_a.pk}/edit/", {"kind": "person", "name": "黑客"})
-    assert post.status_code == 403
-    assert client.get(f"/customers/{customer_a.pk}/vehicles/new/").status_code == 403
+    assert_denied(client.get(f"/customers/{customer_a.pk}/edit/"))  # 403
+    assert_denied(
+        client.post(f"/customers/{customer_a.pk}/edit/", {"kind": "person", "name": "黑客"})
+    )
+    assert_denied(client.get(f"/customers/{customer_a.pk}/vehicles/new/"))
     assert snapshot() == before
 
 

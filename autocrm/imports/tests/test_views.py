@@ -1,4 +1,5 @@
-"""Import pages and the command: access rules, upload → preview → remap → apply → undo."""
+"""Import pages and the command: access rules (the five actors of autocrm.testing.access),
+upload → preview → remap → apply → undo."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from autocrm.imports import services
 from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.reader import read_sheet
 from autocrm.imports.tests.files import xlsx
+from autocrm.testing.access import ACTORS, MISSING_ID, assert_allowed, assert_denied, client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -89,27 +91,85 @@ def test_template_download(client, manager_a) -> None:
     assert sheet.headers[:3] == ["姓名", "手机", "电话"]
 
 
-@pytest.mark.parametrize("name", ["imports:history", "imports:upload", "imports:template"])
-def test_consultant_and_hq_get_403(client, consultant_a, hq_analyst, name) -> None:
-    for user in (consultant_a, hq_analyst):
-        client.force_login(user)
-        assert client.get(reverse(name)).status_code == 403
+LIST_PAGES = ["imports:history", "imports:upload", "imports:template"]
+BATCH_PAGES = ["imports:preview", "imports:detail", "imports:rejected"]
+BATCH_POSTS = ["imports:apply", "imports:undo"]
 
 
-def test_another_dealers_import_is_404(client, cr_a, make_staff, dealer_b) -> None:
-    from autocrm.tenancy.roles import Role
+@pytest.fixture
+def batch_a(steward_actors, dealer_a) -> ImportBatch:
+    """A previewed import of dealer A, uploaded by the owner (cr_a)."""
+    owner = steward_actors.owner
+    with scope(dealer=dealer_a.pk):
+        batch, _ = services.import_preview(actor=owner, content=xlsx(ROWS), filename="a.xlsx")
+    return batch
 
-    cr_b = make_staff(dealer_b, Role.CUSTOMER_RELATIONS)
-    with scope(dealer=dealer_b.pk):
-        batch, _ = services.import_preview(actor=cr_b, content=xlsx(ROWS), filename="b.xlsx")
-    client.force_login(cr_a)
+
+#: The five actors, and a sales consultant of the dealer: a colleague whose role may not import.
+WHO = [*ACTORS, "consultant"]
+
+
+@pytest.fixture
+def client_of(steward_actors, consultant_a):
+    def _client(who):
+        if who == "consultant":
+            return client_as("colleague", consultant_a)  # refused with 403, as a colleague
+        return steward_actors.client(who)
+
+    return _client
+
+
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_consultant_and_hq_get_403(client_of, name) -> None:
+    for who in ("consultant", "hq"):
+        assert_denied(client_of(who).get(reverse(name)))  # 403
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_who_may_open_the_import_pages(client_of, who) -> None:
+    """The data stewards of any dealer (at their own dealer); not HQ, a consultant, nobody."""
+    client = client_of(who)
+    for name in LIST_PAGES:
+        response = client.get(reverse(name))
+        if who in ("hq", "anonymous", "consultant"):
+            assert_denied(response)
+        else:
+            assert_allowed(response)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_who_may_open_an_import(client_of, who, batch_a) -> None:
+    """Any data steward of the dealer (not only the uploader); another dealer: 404."""
+    client = client_of(who)
+    for name in BATCH_PAGES:
+        response = client.get(reverse(name, args=[batch_a.pk]))
+        if who in ("owner", "colleague", "manager"):
+            assert_allowed(response)
+        else:
+            missing = client.get(reverse(name, args=[MISSING_ID]))
+            assert_denied(response, like=missing if who == "other_dealer" else None)
+
+
+@pytest.mark.parametrize("who", ["hq", "anonymous", "consultant"])  # other_dealer: below
+def test_refused_apply_and_undo_change_nothing(client_of, who, batch_a) -> None:
+    client = client_of(who)
+    for name in BATCH_POSTS:
+        assert_denied(client.post(reverse(name, args=[batch_a.pk])))
+    with scope(dealer=batch_a.dealer_id):
+        batch_a.refresh_from_db()
+        assert batch_a.status == ImportStatus.PREVIEWED
+        assert not Customer.objects.exists()
+
+
+def test_another_dealers_import_is_404(steward_actors, batch_a) -> None:
+    client = steward_actors.client("other_dealer")  # cr_b, a data steward of dealer B
     for name in ("imports:preview", "imports:detail", "imports:rejected"):
-        assert client.get(reverse(name, args=[batch.pk])).status_code == 404
+        assert_denied(client.get(reverse(name, args=[batch_a.pk])))  # 404
     for name in ("imports:apply", "imports:undo"):
-        assert client.post(reverse(name, args=[batch.pk])).status_code == 404
-    with scope(dealer=dealer_b.pk):
-        batch.refresh_from_db()
-        assert batch.status == ImportStatus.PREVIEWED
+        assert_denied(client.post(reverse(name, args=[batch_a.pk])))
+    with scope(dealer=batch_a.dealer_id):
+        batch_a.refresh_from_db()
+        assert batch_a.status == ImportStatus.PREVIEWED
 
 
 def test_consultant_cannot_apply_via_service(consultant_a, dealer_a) -> None:

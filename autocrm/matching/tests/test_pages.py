@@ -1,4 +1,5 @@
-"""Review pages and their access rules: who may see and merge which pairs."""
+"""Review pages and their access rules: who may see and merge which pairs (the five actors of
+autocrm.testing.access)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from autocrm.matching import detection, services
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
+from autocrm.testing.access import ACTORS, MISSING_ID, assert_allowed, assert_denied, client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,7 @@ def test_roles_without_the_right_get_403(
     role: str, make_staff: Any, dealer_a: Dealer, pair_a: DuplicateCandidate, cr_a: Staff
 ) -> None:
     staff = make_staff(dealer_a, role)
-    client = _client(staff)
+    client = client_as("colleague", staff)  # of the same dealer: 403
     with scope(dealer=dealer_a.pk):
         merge = services.candidate_merge(
             actor=cr_a, candidate=pair_a, survivor_id=pair_a.customer_low_id, chosen={}
@@ -85,7 +87,7 @@ def test_roles_without_the_right_get_403(
         ("matching:bulk", []),
         ("matching:hq", []),
     ):
-        assert client.get(reverse(name, args=args)).status_code == 403, name
+        assert_denied(client.get(reverse(name, args=args)))
     for name, args in (
         ("matching:merge", [pair_a.pk]),
         ("matching:dismiss", [pair_a.pk]),
@@ -93,26 +95,82 @@ def test_roles_without_the_right_get_403(
         ("matching:undo", [merge.pk]),
         ("matching:bulk", []),
     ):
-        assert client.post(reverse(name, args=args), {"survivor": "low"}).status_code == 403
+        assert_denied(client.post(reverse(name, args=args), {"survivor": "low"}))
     with scopes_disabled():
         assert Merge.objects.get().undone_at is None
 
 
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.CUSTOMER_RELATIONS])
 def test_another_dealers_pair_and_merge_are_not_found(
-    cr_a: Staff, make_staff: Any, pair_a: DuplicateCandidate, pair_b: DuplicateCandidate,
-    dealer_b: Dealer,
+    role: str, cr_a: Staff, make_staff: Any, pair_a: DuplicateCandidate,
+    pair_b: DuplicateCandidate, dealer_b: Dealer,
 ) -> None:  # fmt: skip
-    manager_b = make_staff(dealer_b, Role.MANAGER)
     with scopes_disabled():
         merge = services.candidate_merge(
             actor=cr_a, candidate=pair_a, survivor_id=pair_a.customer_low_id, chosen={}
         )
-    client = _client(manager_b)
-    assert client.get(reverse("matching:pair", args=[pair_a.pk])).status_code == 404
-    assert client.post(reverse("matching:merge", args=[pair_a.pk])).status_code == 404
-    assert client.post(reverse("matching:dismiss", args=[pair_a.pk])).status_code == 404
-    assert client.post(reverse("matching:undo", args=[merge.pk])).status_code == 404
+    client = client_as("other_dealer", make_staff(dealer_b, role))  # a steward at dealer B
+
+    def missing(method: str, name: str) -> Any:
+        return getattr(client, method)(reverse(name, args=[MISSING_ID]))
+
+    pair_page = client.get(reverse("matching:pair", args=[pair_a.pk]))
+    assert_denied(pair_page, like=missing("get", "matching:pair"))  # 404, as for a missing id
+    for name, pk in (
+        ("matching:merge", pair_a.pk),
+        ("matching:dismiss", pair_a.pk),
+        ("matching:undo", merge.pk),
+    ):
+        assert_denied(client.post(reverse(name, args=[pk])), like=missing("post", name))
     with scopes_disabled():
+        assert Merge.objects.get().undone_at is None
+        assert DuplicateCandidate.objects.get(pk=pair_b.pk).status == CandidateStatus.OPEN
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_who_may_open_the_review_pages(
+    steward_actors: Any, who: str, pair_a: DuplicateCandidate
+) -> None:
+    """The dealer's data stewards; another dealer's steward sees their own (empty) queue and
+    404 for the pair; HQ is sent from the queue to its own page and refused the rest."""
+    client = steward_actors.client(who)
+    pair = client.get(reverse("matching:pair", args=[pair_a.pk]))
+    queue = client.get(reverse("matching:queue"))
+    lists = [client.get(reverse(name)) for name in ("matching:history", "matching:bulk")]
+
+    if who in ("owner", "colleague", "manager", "other_dealer"):
+        for response in (queue, *lists):
+            assert_allowed(response)
+        assert ("任方敏" in queue.content.decode()) is (who != "other_dealer")
+    elif who == "hq":
+        assert queue.status_code == 302 and queue["Location"] == reverse("matching:hq")
+        for response in lists:
+            assert_denied(response)
+    else:
+        for response in (queue, *lists):
+            assert_denied(response)
+    if who in ("owner", "colleague", "manager"):
+        assert_allowed(pair)
+    else:
+        assert_denied(pair)
+
+
+@pytest.mark.parametrize("who", ["other_dealer", "hq", "anonymous"])
+def test_refused_merge_dismiss_and_undo_change_nothing(
+    steward_actors: Any, who: str, cr_a: Staff, pair_a: DuplicateCandidate, scoped: Any
+) -> None:
+    client = steward_actors.client(who)
+
+    for name in ("matching:merge", "matching:dismiss"):
+        assert_denied(client.post(reverse(name, args=[pair_a.pk]), {"survivor": "low"}))
+    with scoped():
+        assert DuplicateCandidate.objects.get(pk=pair_a.pk).status == CandidateStatus.OPEN
+        assert not Merge.objects.exists()
+        merge = services.candidate_merge(
+            actor=cr_a, candidate=pair_a, survivor_id=pair_a.customer_low_id, chosen={}
+        )
+    assert_denied(client.post(reverse("matching:undo", args=[merge.pk])))
+    with scoped():
         assert Merge.objects.get().undone_at is None
 
 
@@ -176,5 +234,5 @@ def test_hq_sees_only_de_identified_cross_dealer_pairs(
     assert "赵**" in html and "139****5678" in html
     assert "赵晓明" not in html and "13912345678" not in html and "1234 5678" not in html
     # HQ cannot open or merge a dealer's pairs
-    assert client.get(reverse("matching:history")).status_code == 403
-    assert _client(cr_a).get(reverse("matching:hq")).status_code == 403
+    assert_denied(client_as("hq", hq_analyst).get(reverse("matching:history")))  # 403
+    assert_denied(client_as("owner", cr_a).get(reverse("matching:hq")))  # 403

@@ -15,6 +15,7 @@ from autocrm.matching import detection
 from autocrm.matching.models import MatchRun, RunStage, RunStatus
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
+from autocrm.testing.access import assert_allowed, assert_denied, client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -107,24 +108,29 @@ def test_a_run_running_for_hours_was_interrupted(cr_a: Staff, dealer_a: Dealer) 
 
 
 def test_who_sees_which_run(
-    cr_a: Staff, make_staff: Any, dealer_a: Dealer, dealer_b: Dealer, hq_analyst: Staff
+    steward_actors: Any, make_staff: Any, dealer_a: Dealer, hq_analyst: Staff
 ) -> None:
     _running(dealer_a)
     hq_run = _running(None, stage=RunStage.READING)
-    cr_b = make_staff(dealer_b, Role.CUSTOMER_RELATIONS)
     consultant = make_staff(dealer_a, Role.SALES_CONSULTANT)
     url = reverse("matching:run-status")
     # another dealer's steward: no run of theirs, nothing of dealer A's
-    other = _client(cr_b).get(url)
+    other = steward_actors.client("other_dealer").get(url)
     assert other["HX-Refresh"] == "true" and "run-progress" not in other.content.decode()
-    assert _client(consultant).get(url).status_code == 403
+    assert_denied(client_as("colleague", consultant).get(url))  # 403: may not merge
+    assert_denied(steward_actors.client("anonymous").get(url))  # the login page
     # HQ sees its cross-dealer run only
-    hq = _client(hq_analyst).get(url).content.decode()
-    assert "run-progress" in hq and "第 1/3 步" in hq
+    hq = steward_actors.client("hq").get(url).content.decode()
+    assert "run-progress" in hq and "第 1/3 步" in hq and "第 2/3 步" not in hq
     with scopes_disabled():
         MatchRun.objects.filter(pk=hq_run.pk).update(status=RunStatus.DONE)
-    assert _client(hq_analyst).get(url)["HX-Refresh"] == "true"
-    assert 'data-testid="run-progress"' in _client(cr_a).get(url).content.decode()
+    assert steward_actors.client("hq").get(url)["HX-Refresh"] == "true"
+    # every steward of dealer A follows the dealer's run (第 2/3 步: comparing)
+    for who in ("owner", "colleague", "manager"):
+        response = steward_actors.client(who).get(url)
+        assert_allowed(response)
+        html = response.content.decode()
+        assert 'data-testid="run-progress"' in html and "第 2/3 步" in html
 
 
 def test_detect_now_reports_a_run_that_finished_inline(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from autocrm.customers.models import Customer
@@ -21,6 +20,7 @@ from autocrm.quality.snapshots import (
     quality_snapshot_reconstruct,
     quality_snapshot_take,
 )
+from autocrm.testing.access import assert_allowed, assert_denied, client_as
 
 ADDRESS = "广东省广州市天河区天河路385号"
 
@@ -122,30 +122,68 @@ def test_previous_months() -> None:
 
 
 @pytest.mark.django_db
-def test_consultant_sees_only_own_figures(
-    consultant_a: Any, consultant_a2: Any, make_customer: Any
-) -> None:
-    make_customer(consultant_a, name="王芳", responsible_staff=consultant_a)
-    make_customer(consultant_a2, name="李明", responsible_staff=consultant_a2)
-    make_customer(consultant_a2, name="赵强", responsible_staff=consultant_a2)
-    client = Client()
-    client.force_login(consultant_a)
-    response = client.get(reverse("quality:overview"))
+def test_consultant_sees_only_own_figures(actors: Any, make_customer: Any) -> None:
+    owner, colleague = actors.owner, actors.colleague  # consultant_a, consultant_a2
+    make_customer(owner, name="王芳", responsible_staff=owner)
+    make_customer(colleague, name="李明", responsible_staff=colleague)
+    make_customer(colleague, name="赵强", responsible_staff=colleague)
+    response = client_as("owner", owner).get(reverse("quality:overview"))
     html = response.content.decode()
     assert 'data-testid="staff-table"' not in html
     assert 'data-testid="department-table"' not in html
-    assert consultant_a2.display_name not in html
+    assert colleague.display_name not in html
     assert response.context["total"] == 1  # the colleague's two records are not counted
 
 
 @pytest.mark.django_db
-def test_manager_sees_the_team(manager_a: Any, consultant_a: Any, make_customer: Any) -> None:
-    make_customer(consultant_a, name="王芳", responsible_staff=consultant_a)
-    client = Client()
-    client.force_login(manager_a)
-    html = client.get(reverse("quality:overview")).content.decode()
-    assert 'data-testid="staff-table"' in html and consultant_a.display_name in html
+def test_manager_sees_the_team(actors: Any, make_customer: Any) -> None:
+    make_customer(actors.owner, name="王芳", responsible_staff=actors.owner)
+    html = client_as("manager", actors.manager).get(reverse("quality:overview")).content.decode()
+    assert 'data-testid="staff-table"' in html and actors.owner.display_name in html
     assert 'data-channel="telephone"' in html
+
+
+@pytest.fixture
+def fresh_report_cache() -> Any:
+    """The overview caches its figures for 60 s per dealer and viewer: start and end empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "total", "team"),
+    [
+        ("owner", 1, False),  # their own record
+        ("colleague", 2, False),  # their own two
+        ("manager", 3, True),  # the dealer's team
+        ("other_dealer", 0, False),  # nothing of dealer A
+        ("hq", 3, True),  # every dealer, by dealer, no one's name
+        ("anonymous", None, None),
+    ],
+)
+def test_who_sees_which_figures(
+    actors: Any, make_customer: Any, fresh_report_cache: None, who: str, total: Any, team: Any
+) -> None:
+    make_customer(actors.owner, name="王芳", responsible_staff=actors.owner)
+    make_customer(actors.colleague, name="李明", responsible_staff=actors.colleague)
+    make_customer(actors.colleague, name="赵强", responsible_staff=actors.colleague)
+    response = client_as(who, actors[who]).get(reverse("quality:overview"))
+    if total is None:
+        assert_denied(response)  # the login page
+        return
+    assert_allowed(response)
+    html = response.content.decode()
+    assert (response.context["total"], response.context["team"]) == (total, team)
+    staff_table = 'data-testid="staff-table"' in html
+    assert staff_table is (who == "manager")
+    if who != "manager":
+        for staff in (actors.owner, actors.colleague):
+            if staff is not actors[who]:
+                assert staff.display_name not in html, staff
 
 
 @pytest.mark.django_db
