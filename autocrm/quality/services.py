@@ -16,6 +16,7 @@ from autocrm.customers.quality_refresh import customer_quality_refresh
 from autocrm.customers.services import customer_update
 from autocrm.quality.models import SampleMethod, VerificationCall, VerificationSample
 from autocrm.quality.policies import can_make_verification_calls
+from autocrm.quality.timeline import verification_activity_record
 from autocrm.quality.verification import (
     RETRY_OUTCOMES,
     CallFindings,
@@ -117,6 +118,7 @@ def verification_call_record(
         raise ValidationError({"outcome": [_("Choose a valid option.")]})
     changes = {k: v for k, v in (corrections or {}).items() if k in CORRECTABLE_FIELDS}
     customer = Customer.objects.select_for_update().get(pk=call.customer_id)
+    dialled = customer.mobile
     interviewed = outcome == CallOutcome.REACHED
     recorded: dict[str, dict[str, str]] = {}
     if changes and interviewed:
@@ -168,6 +170,9 @@ def verification_call_record(
     call.caller = actor
     call.called_at = now
     call.save()
+    verification_activity_record(
+        actor=actor, call=call, customer=customer, dialled=dialled, corrected=list(recorded)
+    )
     return call
 
 
