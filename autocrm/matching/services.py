@@ -2,9 +2,12 @@
 
 A merge moves *every* row that points at the merged record to the survivor. It does not list the
 relations by hand: it walks all models (including auto-created many-to-many tables and the
-simple-history tables of child records) for foreign keys to `Customer`, so a relation a future
-app adds is moved, recorded and restored too. The merged record is kept, inactive, with
-`merged_into` set; an un-merge puts every moved row back and restores both records' fields.
+simple-history tables of child records) for foreign keys to `Customer` and for customer ids
+kept without one (`core.models.CustomerIdField`: the activity record, so the merged record's
+timeline entries go with its rows), so a relation a future app adds is moved, recorded and
+restored too. The merged record is kept, inactive, with `merged_into` set; an un-merge puts
+every moved row back and restores both records' fields. Merges and un-merges record their own
+activity (matching.timeline).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from autocrm.core.models import CustomerIdField
 from autocrm.customers.models import Customer
 from autocrm.customers.names import set_name_search_fields
 from autocrm.customers.quality_refresh import customer_quality_refresh
@@ -37,6 +41,7 @@ from autocrm.matching.models import (
     RunStatus,
 )
 from autocrm.matching.policies import can_merge_customers
+from autocrm.matching.timeline import merge_activity_record, unmerge_activities_record
 from autocrm.tenancy.masking import mask_mobile
 from autocrm.tenancy.models import Dealer, Staff
 
@@ -297,15 +302,23 @@ def _own_history_models() -> set[type[models.Model]]:
     return out
 
 
-def customer_references() -> list[tuple[type[models.Model], models.ForeignKey]]:
-    """Every (model, foreign key) that points at a customer and moves with a merge."""
+def _points_at_customer(field: models.Field) -> bool:
+    """A foreign key to Customer, or a customer's id kept by an app below customers
+    (core.models.CustomerIdField: the activity record)."""
+    if isinstance(field, models.ForeignKey):
+        return field.related_model is Customer
+    return isinstance(field, CustomerIdField)
+
+
+def customer_references() -> list[tuple[type[models.Model], models.Field]]:
+    """Every (model, field) that points at a customer and moves with a merge."""
     skip = _own_history_models() | {DuplicateCandidate, Merge}
     out = []
     for model in apps.get_models(include_auto_created=True):
         if model in skip:
             continue
         for field in model._meta.concrete_fields:
-            if not isinstance(field, models.ForeignKey) or field.related_model is not Customer:
+            if not _points_at_customer(field):
                 continue
             if model is Customer and field.name == "merged_into":
                 continue  # earlier merges stay chained (A → B → C), each undoable on its own
@@ -313,7 +326,7 @@ def customer_references() -> list[tuple[type[models.Model], models.ForeignKey]]:
     return out
 
 
-def _unique_partners(model: type[models.Model], field: models.ForeignKey) -> list[list[str]]:
+def _unique_partners(model: type[models.Model], field: models.Field) -> list[list[str]]:
     """The other columns of each unique constraint that includes `field`."""
     groups: list[list[str]] = []
     for together in model._meta.unique_together:
@@ -327,7 +340,7 @@ def _unique_partners(model: type[models.Model], field: models.ForeignKey) -> lis
     return groups
 
 
-def _key(model: type[models.Model], field: models.ForeignKey) -> str:
+def _key(model: type[models.Model], field: models.Field) -> str:
     return f"{model._meta.label}.{field.name}"
 
 
@@ -339,6 +352,8 @@ def _move_references(
     for model, field in customer_references():
         manager = model._base_manager
         qs = manager.filter(**{field.attname: merged.pk})
+        if isinstance(field, CustomerIdField):
+            qs = qs.filter(dealer_id=merged.dealer_id)  # indexed (dealer, customer_id, …)
         if model is Customer:
             qs = qs.exclude(pk__in=[survivor.pk, merged.pk])
         for partners in _unique_partners(model, field):
@@ -421,7 +436,7 @@ def customer_merge(
         candidate.status = CandidateStatus.MERGED
         candidate.decided_by, candidate.decided_at = actor, now
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
-    return Merge.objects.create(
+    merge = Merge.objects.create(
         dealer_id=survivor.dealer_id,
         survivor=survivor,
         merged=merged,
@@ -434,6 +449,8 @@ def customer_merge(
         merged_by=actor,
         merged_at=now,
     )
+    merge_activity_record(actor=actor, merge=merge)
+    return merge
 
 
 @transaction.atomic
@@ -479,6 +496,7 @@ def customer_unmerge(*, actor: Staff, merge: Merge) -> Merge:
         DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
             status=CandidateStatus.OPEN, decided_by=None, decided_at=None
         )
+    unmerge_activities_record(actor=actor, merge=merge)
     return merge
 
 
