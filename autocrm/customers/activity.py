@@ -10,6 +10,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils import timezone
 
 from autocrm.core.activity import ActivityRow, activity_record
@@ -69,3 +71,64 @@ def interaction_activity_record(*, actor: Staff, interaction: Interaction) -> Ac
             "cost": None if cost is None else str(Decimal(cost).quantize(Decimal("0.01"))),
         },
     )
+
+
+# --- rows written in bulk ---------------------------------------------------------------------
+# A bulk load (the demo dealership) writes readings and interactions with COPY, not through the
+# services: their activity rows are then written in the database, one INSERT … SELECT per kind,
+# with the data the services write.
+
+_READING_AT = {
+    "postgresql": "(r.read_on::timestamp AT TIME ZONE %(zone)s)",
+    # SQLite keeps UTC text: local midnight is the date shifted by the zone's offset (Asia/
+    # Shanghai has kept +08:00 since 1991, before any reading a dealer holds).
+    "sqlite": "datetime(r.read_on, %(shift)s)",
+}
+_JSON = {"postgresql": "jsonb_build_object", "sqlite": "json_object"}
+_COST = {"postgresql": "i.cost::text", "sqlite": "printf('%%.2f', i.cost)"}
+
+
+def _insert_select(select: str, params: dict[str, Any]) -> int:
+    table = connection.ops.quote_name(Activity._meta.db_table)
+    columns = "dealer_id, customer_id, kind, actor_id, at, target_type_id, target_id, data"
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)  # noqa: S608
+        return cursor.rowcount
+
+
+def activities_for_loaded_rows(*, readings_from: int = 1, interactions_from: int = 1) -> int:
+    """Write the activity of every mileage reading and interaction from the given ids on (the
+    rows a bulk load just wrote); returns how many. PostgreSQL and SQLite."""
+    vendor = connection.vendor
+    zone = timezone.get_default_timezone()
+    offset = datetime.combine(date(2000, 1, 1), time.min, tzinfo=zone).utcoffset()
+    hours = -int(offset.total_seconds() // 3600) if offset else 0
+    params: dict[str, Any] = {
+        "zone": str(zone),
+        "shift": f"{hours:+d} hours",
+        "reading_type": ContentType.objects.get_for_model(MileageReading).pk,
+        "interaction_type": ContentType.objects.get_for_model(Interaction).pk,
+        "readings_from": readings_from,
+        "interactions_from": interactions_from,
+    }
+    json = _JSON[vendor]
+    written = _insert_select(
+        f"SELECT r.dealer_id, v.customer_id, '{MILEAGE}', r.recorded_by_id, {_READING_AT[vendor]},"
+        f" %(reading_type)s, r.id, {json}('vehicle_id', v.id,"
+        f" 'vehicle', COALESCE(NULLIF(v.plate_number, ''), v.vin),"
+        f" 'mileage_km', r.mileage_km, 'source', r.source)"
+        f" FROM {MileageReading._meta.db_table} r"
+        f" JOIN {Vehicle._meta.db_table} v ON v.id = r.vehicle_id"
+        f" WHERE r.id >= %(readings_from)s ORDER BY r.id",
+        params,
+    )
+    written += _insert_select(
+        f"SELECT i.dealer_id, i.customer_id, '{INTERACTION}', i.staff_id, i.occurred_at,"
+        f" %(interaction_type)s, i.id, {json}('kind', i.kind, 'channel', i.channel,"
+        f" 'summary', i.summary, 'outcome', i.outcome,"
+        f" 'cost', CASE WHEN i.cost IS NULL THEN NULL ELSE {_COST[vendor]} END)"
+        f" FROM {Interaction._meta.db_table} i"
+        f" WHERE i.id >= %(interactions_from)s ORDER BY i.id",
+        params,
+    )
+    return written
