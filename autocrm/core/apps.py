@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "autocrm.core"
     label = "core"
     verbose_name = _("Shared foundations")
+
+    def ready(self) -> None:
+        from autocrm.core.registry import TimelineSource, register_timeline_source
+        from autocrm.core.selectors import activity_entries
+
+        # The activity record is a source of every customer's timeline (after the history
+        # changes customers registers, so entries at the same time keep today's order).
+        register_timeline_source(TimelineSource(key="activity", entries=activity_entries, order=20))

@@ -1,6 +1,6 @@
 """The registries through which an app plugs into the shared pages without those pages
-importing it: menu entries, home-page cards, customer-page panels, timeline kinds and API
-routes.
+importing it: menu entries, home-page cards, customer-page panels, timeline kinds and sources,
+and API routes.
 
 Each app registers what it contributes in its `AppConfig.ready()` (or a `registry.py` that
 `ready()` imports); `web` and `customers` render whatever is registered. Entries are kept in
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.http import HttpRequest
@@ -75,22 +76,84 @@ class RenderedBlock:
     html: SafeString
 
 
+@dataclass
+class Change:
+    """One field of a history entry: its name, the value before and after."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class TimelineEntry:
+    """One line of a customer's timeline, from whichever source gave it.
+
+    `kind` is a registered TimelineKind key. A history entry carries its `changes` and the
+    history record as `obj`; an activity entry carries the Activity as `obj` and its `data`.
+    `customer` is the customer whose timeline it is (renderers mask per its responsible staff).
+    """
+
+    at: datetime
+    actor: Any
+    kind: str
+    subject: str = ""
+    changes: list[Change] = field(default_factory=list)
+    obj: Any = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    customer: Any = None
+
+
+class _Facts(dict[str, Any]):
+    """The entry's data for a title's placeholders; a fact missing reads "?", not a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
 @dataclass(frozen=True)
 class TimelineKind:
     """A kind of entry on a customer's timeline.
 
-    `title` is what the entry is called; `icon` a Bootstrap icon name; `detail(entry)` the
-    one-line detail under the title (e.g. the mileage and its source), from what the viewer
-    may see; `visible(viewer)` whether the viewer may see entries of this kind at all.
+    `title` is what the entry is called; it may name facts of the entry's data as
+    `%(name)s` ("Imported from %(file)s"). `icon` is a Bootstrap icon name. `subject(entry)`
+    what the title is about (a plate number), shown after it when `show_subject`; without it,
+    the entry's own `subject`. `detail(entry, viewer)` the one-line detail under the title
+    (e.g. the mileage and its source), from what the viewer may see: a renderer showing a
+    personal value masks it per `tenancy.policies.can_view_personal`. `visible(viewer)`
+    whether the viewer may see entries of this kind at all.
     """
 
     key: str
     title: Label
     icon: str = "dot"
-    detail: Callable[[Any], str] | None = None
+    detail: Callable[[TimelineEntry, Any], str] | None = None
     visible: Callable[[Any], bool] = _always
     #: Whether the entry's subject follows the title ("Vehicle added · 粤B12345").
     show_subject: bool = True
+    subject: Callable[[TimelineEntry], str] | None = None
+
+    def heading(self, entry: TimelineEntry) -> str:
+        """The title, its placeholders filled from the entry's data, then the subject."""
+        title = str(self.title)
+        if "%(" in title:
+            title = title % _Facts(entry.data)
+        subject = self.subject(entry) if self.subject is not None else entry.subject
+        return f"{title} · {subject}" if self.show_subject and subject else title
+
+    def detail_for(self, entry: TimelineEntry, viewer: Any) -> str:
+        return self.detail(entry, viewer) if self.detail is not None else ""
+
+
+@dataclass(frozen=True)
+class TimelineSource:
+    """Where timeline entries come from: `entries(customer, limit=n)` gives at most `n` of the
+    customer's entries (any order). customers' history changes and core's activity records
+    are two; `customers.selectors.customer_timeline` merges every registered source."""
+
+    key: str
+    entries: Callable[..., list[TimelineEntry]]
+    order: int
 
 
 T = TypeVar("T")
@@ -115,6 +178,7 @@ _menu: _Ordered[MenuEntry] = _Ordered()
 _cards: _Ordered[HomeCard] = _Ordered()
 _panels: _Ordered[CustomerPanel] = _Ordered()
 _kinds: dict[str, TimelineKind] = {}
+_sources: _Ordered[TimelineSource] = _Ordered()
 _api_routes: dict[str, str] = {}
 
 
@@ -133,6 +197,10 @@ def register_customer_panel(panel: CustomerPanel) -> CustomerPanel:
 def register_timeline_kind(kind: TimelineKind) -> TimelineKind:
     _kinds[kind.key] = kind
     return kind
+
+
+def register_timeline_source(source: TimelineSource) -> TimelineSource:
+    return _sources.add(source.key, source)
 
 
 def register_api_routes(module: str, *, prefix: str = "") -> None:
@@ -175,6 +243,10 @@ def timeline_kind(key: str) -> TimelineKind:
 
 def timeline_kinds() -> dict[str, TimelineKind]:
     return dict(_kinds)
+
+
+def timeline_sources() -> list[TimelineSource]:
+    return _sources.ordered()
 
 
 def api_route_modules() -> dict[str, str]:

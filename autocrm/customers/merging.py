@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django_scopes import scopes_disabled
 
+from autocrm.core.models import CustomerIdField
 from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Customer
 from autocrm.rules.names import name_search_values
@@ -56,10 +57,18 @@ def _own_history_models() -> set[type[models.Model]]:
     return out
 
 
+def _points_at_customer(field: models.Field[Any, Any]) -> bool:
+    """A foreign key to Customer, or a customer's id kept by an app below customers
+    (core.models.CustomerIdField: the activity record)."""
+    if isinstance(field, models.ForeignKey):
+        return field.related_model is Customer
+    return isinstance(field, CustomerIdField)
+
+
 def customer_references(
     *, exclude: Iterable[type[models.Model]] = ()
-) -> list[tuple[type[models.Model], models.ForeignKey]]:
-    """Every (model, foreign key) that points at a customer and moves with a merge, in every
+) -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
+    """Every (model, field) that points at a customer and moves with a merge, in every
     installed app (an app added later moves with it), but the models in `exclude` (the merge's
     own records)."""
     skip = _own_history_models() | set(exclude)
@@ -68,7 +77,7 @@ def customer_references(
         if model in skip:
             continue
         for field in model._meta.concrete_fields:
-            if not isinstance(field, models.ForeignKey) or field.related_model is not Customer:
+            if not _points_at_customer(field):
                 continue
             if model is Customer and field.name == "merged_into":
                 continue  # earlier merges stay chained (A → B → C), each undoable on its own
@@ -81,7 +90,7 @@ def field_attname(model: type[models.Model], name: str) -> str:
     return cast("models.Field[Any, Any]", model._meta.get_field(name)).attname
 
 
-def _unique_partners(model: type[models.Model], field: models.ForeignKey) -> list[list[str]]:
+def _unique_partners(model: type[models.Model], field: models.Field[Any, Any]) -> list[list[str]]:
     """The other columns of each unique constraint that includes `field`."""
     groups: list[list[str]] = []
     for together in model._meta.unique_together:
@@ -93,7 +102,7 @@ def _unique_partners(model: type[models.Model], field: models.ForeignKey) -> lis
     return groups
 
 
-def _key(model: type[models.Model], field: models.ForeignKey) -> str:
+def _key(model: type[models.Model], field: models.Field[Any, Any]) -> str:
     return f"{model._meta.label}.{field.name}"
 
 
@@ -105,6 +114,8 @@ def _move_references(
     for model, field in customer_references(exclude=exclude):
         manager = model._base_manager
         qs = manager.filter(**{field.attname: merged.pk})
+        if isinstance(field, CustomerIdField):
+            qs = qs.filter(dealer_id=merged.dealer_id)  # indexed (dealer, customer_id, …)
         if model is Customer:
             qs = qs.exclude(pk__in=[survivor.pk, merged.pk])
         for partners in _unique_partners(model, field):

@@ -1,11 +1,28 @@
-"""What customer profiles plug into the shared pages: menu entries and API routes."""
+"""What customer profiles plug into the shared pages: menu entries, API routes, and the
+timeline: its history source and the kinds of entry customers owns."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.registry import MenuEntry, register_api_routes, register_menu_entry
+from autocrm.core.registry import (
+    MenuEntry,
+    TimelineKind,
+    TimelineSource,
+    register_api_routes,
+    register_menu_entry,
+    register_timeline_kind,
+    register_timeline_source,
+)
+from autocrm.customers.activity import INTERACTION, MILEAGE
 from autocrm.customers.policies import can_create_customer
+from autocrm.customers.selectors import history_entries, imported_reading_entries
+from autocrm.customers.timeline_display import (
+    interaction_detail,
+    interaction_subject,
+    mileage_detail,
+    vehicle_subject,
+)
 
 
 def register() -> None:
@@ -29,3 +46,36 @@ def register() -> None:
         )
     )
     register_api_routes("autocrm.customers.api_urls")
+    _register_timeline()
+
+
+def _register_timeline() -> None:
+    # The field changes come from the history tables (the audit of every change), not from
+    # activity rows: copying each change would double an import's write cost (ADR 0007).
+    register_timeline_source(TimelineSource(key="history", entries=history_entries, order=10))
+    register_timeline_source(
+        TimelineSource(key="imported_readings", entries=imported_reading_entries, order=20)
+    )
+    for kind in (
+        TimelineKind("customer_created", _("Profile created"), "person-plus", show_subject=False),
+        TimelineKind("customer_changed", _("Profile changed"), "pencil", show_subject=False),
+        TimelineKind("contact_created", _("Contact added"), "person-add"),
+        TimelineKind("contact_changed", _("Contact changed"), "person-gear"),
+        TimelineKind("vehicle_created", _("Vehicle added"), "car-front"),
+        TimelineKind("vehicle_changed", _("Vehicle changed"), "car-front"),
+        TimelineKind(
+            MILEAGE,
+            _("Mileage reading"),
+            "speedometer",
+            subject=vehicle_subject,
+            detail=mileage_detail,
+        ),
+        TimelineKind(
+            INTERACTION,
+            _("Contact with the customer"),
+            "telephone",
+            subject=interaction_subject,
+            detail=interaction_detail,
+        ),
+    ):
+        register_timeline_kind(kind)

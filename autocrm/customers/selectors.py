@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Reverse
+from django.utils import timezone
 
-from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.core.models import Activity
+from autocrm.core.registry import Change, TimelineEntry, timeline_kind, timeline_sources
+from autocrm.customers.activity import MILEAGE, mileage_data, reading_time
+from autocrm.customers.choices import MileageSource
+from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
 from autocrm.rules.search_terms import SearchTerm, classify_search
 
 PAGE_SIZE = 25
@@ -173,23 +178,9 @@ def customer_page(
 
 
 # --- timeline ------------------------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    field: str
-    old: Any
-    new: Any
-
-
-@dataclass
-class TimelineEntry:
-    at: datetime
-    actor: Any
-    kind: str  # created | changed | contact | vehicle | mileage | interaction
-    subject: str = ""
-    changes: list[Change] = field(default_factory=list)
-    obj: Any = None
+# A customer's timeline is the entries of every registered source (core.registry), merged:
+# the field changes of the customer, its contacts and vehicles come from their history tables
+# (registered below by customers.registry), everything else from the activity record (core).
 
 
 def _history_entries(records: list[Any], *, kind: str, subject: str) -> list[TimelineEntry]:
@@ -237,8 +228,10 @@ def _history_by_object(model: Any, customer_id: int) -> list[list[Any]]:
     return list(grouped.values())
 
 
-def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineEntry]:
-    """Every change to the profile (who, when, old → new) and every interaction, newest first."""
+def history_entries(customer: Customer, *, limit: int = 200) -> list[TimelineEntry]:
+    """Every change to the profile, its contacts and its vehicles (who, when, old → new): the
+    timeline source of customers. All of them (consecutive rows are diffed), whatever `limit`:
+    customer_timeline keeps the newest."""
     entries: list[TimelineEntry] = []
     records = list(
         customer.history.select_related("history_user").order_by("history_date", "history_id")  # type: ignore[attr-defined]  # simple-history
@@ -250,32 +243,6 @@ def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineE
         entries += _history_entries(
             recs, kind="vehicle", subject=recs[-1].plate_number or recs[-1].vin
         )
-    for reading in MileageReading.objects.filter(vehicle__customer=customer).select_related(
-        "recorded_by", "vehicle"
-    )[:limit]:
-        entries.append(
-            TimelineEntry(
-                at=datetime.combine(
-                    reading.read_on, datetime.min.time(), tzinfo=customer.created_at.tzinfo
-                ),
-                actor=reading.recorded_by,
-                kind="mileage",
-                subject=reading.vehicle.plate_number or reading.vehicle.vin,
-                obj=reading,
-            )
-        )
-    for interaction in Interaction.objects.filter(customer=customer).select_related("staff")[
-        :limit
-    ]:
-        entries.append(
-            TimelineEntry(
-                at=interaction.occurred_at,
-                actor=interaction.staff,
-                kind="interaction",
-                subject=interaction.get_kind_display(),
-                obj=interaction,
-            )
-        )
     if not records:
         entries.append(
             TimelineEntry(
@@ -285,5 +252,54 @@ def customer_timeline(customer: Customer, *, limit: int = 200) -> list[TimelineE
                 subject=customer.name,
             )
         )
+    for entry in entries:
+        entry.customer = customer
+    return entries
+
+
+def imported_reading_entries(customer: Customer, *, limit: int = 200) -> list[TimelineEntry]:
+    """The mileage readings imports wrote, as timeline entries of the "mileage" kind (the
+    timeline source of bulk-written readings).
+
+    A reading recorded by a service has its activity row; an import writes its readings in
+    bulk, where an activity row per reading would add a sixth of the rows it writes (ADR
+    0007), so its readings are read from their own table, the way field changes are read from
+    the history tables. A reading that has an activity row is left to that row."""
+    recorded = Activity.objects.filter(
+        dealer_id=customer.dealer_id,
+        customer_id=customer.pk,
+        target_type=ContentType.objects.get_for_model(MileageReading),
+    ).values("target_id")
+    readings = (
+        MileageReading.objects.filter(vehicle__customer_id=customer.pk, source=MileageSource.IMPORT)
+        .exclude(id__in=recorded)
+        .select_related("recorded_by", "vehicle")
+        .order_by("-read_on", "-id")[:limit]
+    )
+    return [
+        TimelineEntry(
+            at=reading_time(reading.read_on),
+            actor=reading.recorded_by,
+            kind=MILEAGE,
+            obj=reading,
+            data=mileage_data(reading, reading.vehicle),
+            customer=customer,
+        )
+        for reading in readings
+    ]
+
+
+def customer_timeline(
+    customer: Customer, *, limit: int = 200, viewer: Any = None
+) -> list[TimelineEntry]:
+    """Every entry of every registered timeline source, newest first, at most `limit`; with a
+    `viewer`, only the kinds that viewer may see. Times are in the local time zone."""
+    entries: list[TimelineEntry] = []
+    for source in timeline_sources():
+        entries += source.entries(customer, limit=limit)
+    if viewer is not None:
+        entries = [e for e in entries if timeline_kind(e.kind).visible(viewer)]
+    for entry in entries:
+        entry.at = timezone.localtime(entry.at)
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from autocrm.customers.activity import interaction_activity_record, mileage_activity_record
 from autocrm.customers.choices import Channel, CustomerKind, InteractionKind, MileageSource
 from autocrm.customers.cleaning import (
     clean_contact_fields,
@@ -239,7 +240,7 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     vehicle._history_user = actor  # type: ignore[attr-defined]
     vehicle.save()
     if mileage is not None:
-        MileageReading.objects.create(
+        reading = MileageReading.objects.create(
             dealer_id=customer.dealer_id,
             vehicle=vehicle,
             mileage_km=mileage,
@@ -247,6 +248,7 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
             source=MileageSource.SALE if vehicle.bought_here else MileageSource.CUSTOMER,
             recorded_by=actor,
         )
+        mileage_activity_record(actor=actor, reading=reading)
     _changed(customer)
     return vehicle
 
@@ -320,6 +322,7 @@ def mileage_record(
         vehicle.mileage_read_on = read_on
         vehicle._history_user = actor  # type: ignore[attr-defined]
         vehicle.save(update_fields=["mileage_km", "mileage_read_on"])
+    mileage_activity_record(actor=actor, reading=reading)
     return reading
 
 
@@ -358,5 +361,6 @@ def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, A
         cost=cost,
         staff=actor,
     )
+    interaction_activity_record(actor=actor, interaction=interaction)
     _changed(customer)
     return interaction

@@ -1,4 +1,10 @@
-"""Turn timeline entries into what a viewer may read: labels, resolved ids, masked values."""
+"""Turn timeline entries into what a viewer may read: labels, resolved ids, masked values.
+
+Each entry is rendered by its registered kind (core.registry.TimelineKind: title, subject,
+detail); the field changes of history entries are rendered here, masked per the role table.
+The kinds customers owns (history changes, mileage readings, interactions) are registered by
+customers.registry with the renderers below.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from autocrm.core.registry import TimelineEntry, timeline_kind
+from autocrm.customers.choices import Channel, InteractionKind, MileageSource
 from autocrm.customers.models import Contact, Customer, Vehicle
-from autocrm.customers.selectors import TimelineEntry
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.tenancy.masking import MASKERS, mask_address, mask_birth_date
 from autocrm.tenancy.models import Staff
@@ -42,6 +49,7 @@ class TimelineRow:
     title: str
     detail: str
     changes: list[ChangeRow]
+    icon: str = "dot"
 
 
 def _label(model: type, field: str) -> str:
@@ -97,16 +105,6 @@ def timeline_rows(entries: list[TimelineEntry], *, viewer: Any, customer: Custom
         "dict": dict(DictionaryEntry.objects.filter(pk__in=dict_ids).values_list("pk", "label")),
         "staff": {s.pk: str(s) for s in Staff.objects.filter(pk__in=staff_ids)},
     }
-    titles = {
-        "customer_created": _("Profile created"),
-        "customer_changed": _("Profile changed"),
-        "contact_created": _("Contact added"),
-        "contact_changed": _("Contact changed"),
-        "vehicle_created": _("Vehicle added"),
-        "vehicle_changed": _("Vehicle changed"),
-        "mileage": _("Mileage reading"),
-        "interaction": _("Contact with the customer"),
-    }
     rows = []
     for entry in entries:
         model_key = entry.kind.split("_")[0]
@@ -135,32 +133,53 @@ def timeline_rows(entries: list[TimelineEntry], *, viewer: Any, customer: Custom
                     new=_mask(field, _display(model, change.field, change.new, lookups), visible),
                 )
             )
-        detail = ""
-        if entry.kind == "mileage" and entry.obj is not None:
-            detail = f"{entry.obj.mileage_km} km · {entry.obj.get_source_display()}"
-        elif entry.kind == "interaction" and entry.obj is not None:
-            obj = entry.obj
-            parts = [obj.summary]
-            if obj.outcome:
-                parts.append(f"{_('Result')}: {obj.outcome}")
-            if obj.channel:
-                parts.append(obj.get_channel_display())
-            if obj.cost is not None:
-                parts.append(f"¥{obj.cost}")
-            detail = " · ".join(parts)
+        kind = timeline_kind(entry.kind)
         rows.append(
             TimelineRow(
                 at=entry.at,
                 actor=str(entry.actor) if entry.actor else _("system"),
                 kind=entry.kind,
-                title=f"{titles.get(entry.kind, entry.kind)}"
-                + (
-                    f" · {entry.subject}"
-                    if entry.kind not in ("customer_created", "customer_changed")
-                    else ""
-                ),
-                detail=detail,
+                title=kind.heading(entry),
+                detail=kind.detail_for(entry, viewer),
                 changes=changes,
+                icon=kind.icon,
             )
         )
     return rows
+
+
+# --- the renderers of customers' activity kinds ----------------------------------------------
+# An activity's data is written by the service that recorded it (customers.services) or by the
+# backfill migration (customers/migrations/0010_timeline_activities.py).
+
+
+def _choice_label(choices: type, value: Any) -> str:
+    return str(dict(choices.choices).get(value, value or ""))
+
+
+def vehicle_subject(entry: TimelineEntry) -> str:
+    """The vehicle a reading is of: its plate, or its VIN (as when the reading was taken)."""
+    return str(entry.data.get("vehicle", ""))
+
+
+def mileage_detail(entry: TimelineEntry, viewer: Any) -> str:
+    """12000 km · At sale."""
+    data = entry.data
+    return f"{data.get('mileage_km')} km · {_choice_label(MileageSource, data.get('source'))}"
+
+
+def interaction_subject(entry: TimelineEntry) -> str:
+    return _choice_label(InteractionKind, entry.data.get("kind"))
+
+
+def interaction_detail(entry: TimelineEntry, viewer: Any) -> str:
+    """交车回访 · Result: 满意 · Telephone · ¥120.00."""
+    data = entry.data
+    parts = [data.get("summary", "")]
+    if data.get("outcome"):
+        parts.append(f"{_('Result')}: {data['outcome']}")
+    if data.get("channel"):
+        parts.append(_choice_label(Channel, data["channel"]))
+    if data.get("cost") is not None:
+        parts.append(f"¥{data['cost']}")
+    return " · ".join(parts)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from autocrm.core.permissions import permission_required
+from autocrm.core.registry import customer_panels
 from autocrm.customers import services
 from autocrm.customers.choices import AccuracyStatus, QualityLevel
 from autocrm.customers.forms import (
@@ -148,7 +149,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"contact": c, "mobile": display_mobile(contact_mobile(viewer, customer, c.mobile))}
         for c in customer.contacts.order_by("id")
     ]
-    timeline = timeline_rows(customer_timeline(customer), viewer=viewer, customer=customer)
+    timeline = timeline_rows(
+        customer_timeline(customer, viewer=viewer), viewer=viewer, customer=customer
+    )
     issues = [
         {**issue, "message": issue_message(issue["code"])} for issue in customer.quality_issues
     ]
@@ -160,6 +163,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hobbies": list(customer.hobbies.all()),
         "interactions": customer.interactions.select_related("staff").order_by("-occurred_at")[:20],
         "timeline": timeline,
+        # what the apps above customers add to the page (core.registry.CustomerPanel)
+        "panels_main": customer_panels(request, customer, column="main"),
+        "panels_side": customer_panels(request, customer, column="side"),
         "issues": issues,
         "can_edit": can_edit_customer(viewer, responsible_staff_id=customer.responsible_staff_id),
         "nav_active": "customers",

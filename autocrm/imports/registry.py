@@ -1,4 +1,10 @@
-"""What imports plug into the shared pages: the menu entry."""
+"""What imports plug into the shared pages: the menu entry.
+
+An import shows on a customer's timeline through what it wrote: the history rows of the
+records it created or changed (with the batch as their reason) and the mileage readings it
+recorded (customers' "imported_readings" source); ADR 0007 says why it writes no activity row
+per record.
+"""
 
 from __future__ import annotations
 

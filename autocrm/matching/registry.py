@@ -1,4 +1,5 @@
-"""What duplicate detection plugs into the shared pages: the menu entry (HQ's own page)."""
+"""What duplicate detection plugs into the shared pages: the menu entry (HQ's own page) and the
+timeline entries of merges and un-merges."""
 
 from __future__ import annotations
 
@@ -6,8 +7,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.registry import MenuEntry, register_menu_entry
+from autocrm.core.registry import (
+    MenuEntry,
+    TimelineKind,
+    register_menu_entry,
+    register_timeline_kind,
+)
 from autocrm.matching.policies import can_merge_customers
+from autocrm.matching.timeline import MERGE_UNDONE, MERGED, UNMERGED, merge_detail
 
 
 def _duplicates_page(user: Any) -> str:
@@ -29,3 +36,25 @@ def register() -> None:
             visible=_sees_duplicates,
         )
     )
+    for kind in (
+        TimelineKind(
+            key=MERGED,
+            title=_("Record #%(merged_id)s merged into this one"),
+            icon="union",
+            detail=merge_detail,
+            show_subject=False,
+        ),
+        TimelineKind(
+            key=MERGE_UNDONE,
+            title=_("Merge of record #%(merged_id)s undone"),
+            icon="arrow-counterclockwise",
+            show_subject=False,
+        ),
+        TimelineKind(
+            key=UNMERGED,
+            title=_("Restored from record #%(survivor_id)s (merge undone)"),
+            icon="arrow-counterclockwise",
+            show_subject=False,
+        ),
+    ):
+        register_timeline_kind(kind)

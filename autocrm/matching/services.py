@@ -4,14 +4,18 @@
 A merge moves *every* row that points at the merged record to the survivor (`customers.merging`
 does the writing). It does not list the
 relations by hand: it walks all models (including auto-created many-to-many tables and the
-simple-history tables of child records) for foreign keys to `Customer`, so a relation a future
-app adds is moved, recorded and restored too. The merged record is kept, inactive, with
-`merged_into` set; an un-merge puts every moved row back and restores both records' fields.
+simple-history tables of child records) for foreign keys to `Customer` and for customer ids
+kept without one (`core.models.CustomerIdField`: the activity record, so the merged record's
+timeline entries go with its rows), so a relation a future app adds is moved, recorded and
+restored too. The merged record is kept, inactive, with `merged_into` set; an un-merge puts
+every moved row back and restores both records' fields. Merges and un-merges record their own
+activity (matching.timeline).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -34,6 +38,7 @@ from autocrm.matching.models import (
     Merge,
 )
 from autocrm.matching.policies import can_merge_customers
+from autocrm.matching.timeline import merge_activity_record, unmerge_activities_record
 from autocrm.tenancy.models import Staff
 
 #: Fields a reviewer picks per pair; a group moves together (an address is one choice).
@@ -83,7 +88,7 @@ def candidate_dismiss(*, actor: Staff, candidate: DuplicateCandidate) -> Duplica
 MATCHING_MODELS = (DuplicateCandidate, Merge)
 
 
-def customer_references() -> list[tuple[type[models.Model], models.ForeignKey]]:
+def customer_references() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
     """Every (model, foreign key) that moves with a merge."""
     return merging.customer_references(exclude=MATCHING_MODELS)
 
@@ -143,7 +148,7 @@ def customer_merge(
         candidate.status = CandidateStatus.MERGED
         candidate.decided_by, candidate.decided_at = actor, now
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
-    return Merge.objects.create(
+    merge = Merge.objects.create(
         dealer_id=survivor.dealer_id,
         survivor=survivor,
         merged=merged,
@@ -156,6 +161,8 @@ def customer_merge(
         merged_by=actor,
         merged_at=now,
     )
+    merge_activity_record(actor=actor, merge=merge)
+    return merge
 
 
 @transaction.atomic
@@ -189,6 +196,7 @@ def customer_unmerge(*, actor: Staff, merge: Merge) -> Merge:
         DuplicateCandidate.objects.filter(pk=merge.candidate_id).update(
             status=CandidateStatus.OPEN, decided_by=None, decided_at=None
         )
+    unmerge_activities_record(actor=actor, merge=merge)
     return merge
 
 

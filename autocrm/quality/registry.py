@@ -1,15 +1,23 @@
-"""What data quality plugs in: menu entries, the workbench cards, and the re-scoring of the
-records customers publish as changed."""
+"""What data quality plugs in: menu entries, the workbench cards, the verification call's
+timeline entry, and the re-scoring of the records customers publish as changed."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.core.registry import HomeCard, MenuEntry, register_home_card, register_menu_entry
+from autocrm.core.registry import (
+    HomeCard,
+    MenuEntry,
+    TimelineKind,
+    register_home_card,
+    register_menu_entry,
+    register_timeline_kind,
+)
 from autocrm.customers.events import customers_changed
 from autocrm.quality.home import dealer_card_context, hq_card_context
 from autocrm.quality.policies import can_make_verification_calls
 from autocrm.quality.refresh import on_customers_changed
+from autocrm.quality.timeline import VERIFICATION_CALL, call_detail, outcome_subject
 
 
 def register() -> None:
@@ -48,5 +56,14 @@ def register() -> None:
             template="quality/home_hq_card.html",
             context=hq_card_context,
             order=10,
+        )
+    )
+    register_timeline_kind(
+        TimelineKind(
+            key=VERIFICATION_CALL,
+            title=_("Verification call"),
+            icon="telephone-outbound",
+            subject=outcome_subject,
+            detail=call_detail,
         )
     )

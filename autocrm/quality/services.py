@@ -16,6 +16,7 @@ from autocrm.customers.models import Customer
 from autocrm.customers.services import customer_update, customer_verification_set
 from autocrm.quality.models import SampleMethod, VerificationCall, VerificationSample
 from autocrm.quality.policies import can_make_verification_calls
+from autocrm.quality.timeline import verification_activity_record
 from autocrm.quality.verification import (
     RETRY_OUTCOMES,
     CallFindings,
@@ -134,6 +135,7 @@ def verification_call_record(
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": [_("Choose a valid option.")]})
     customer = Customer.objects.select_for_update().get(pk=call.customer_id)
+    dialled = customer.mobile
     interviewed = outcome == CallOutcome.REACHED
     recorded = _corrections_apply(actor, customer, corrections) if interviewed else {}
     # A value corrected during the interview is confirmed by the customer.
@@ -166,6 +168,9 @@ def verification_call_record(
     call.caller = actor
     call.called_at = now
     call.save()
+    verification_activity_record(
+        actor=actor, call=call, customer=customer, dialled=dialled, corrected=list(recorded)
+    )
     return call
 
 

@@ -222,3 +222,93 @@ def test_workbench_and_quality_overview(
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(800)  # let the charts finish their entry animation
     screenshot(page, "quality-overview")
+
+
+@pytest.fixture
+def full_timeline(zhang_wei: Any, consultant_a: Any, dict_entry: Any) -> Any:
+    """张伟 with every kind of timeline entry: created, changed, vehicle added and changed,
+    two mileage readings, a contact with the customer, a contact added and changed."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from django_scopes import scope
+
+    from autocrm.customers.models import Contact
+    from autocrm.customers.services import (
+        contact_add,
+        customer_update,
+        interaction_record,
+        mileage_record,
+        vehicle_add,
+    )
+
+    actor = consultant_a
+    long_term = dict_entry(actor.dealer, "trade_relationship", "long_term")
+    with scope(dealer=actor.dealer_id):
+        customer_update(
+            actor=actor,
+            customer=zhang_wei,
+            data={"mobile": "13987654321", "trade_relationship": long_term},
+        )
+        vehicle = vehicle_add(
+            actor=actor,
+            customer=zhang_wei,
+            data={
+                "vin": "LSVAM4187C2184847",
+                "plate_number": "粤B12345",
+                "mileage_km": 12000,
+                "mileage_read_on": date(2024, 1, 10),
+                "bought_here": True,
+            },
+        )
+        mileage_record(
+            actor=actor, vehicle=vehicle, mileage_km=20000, read_on=date(2024, 6, 1),
+            source="workshop",
+        )  # fmt: skip
+        interaction_record(
+            actor=actor,
+            customer=zhang_wei,
+            data={
+                "kind": "follow_up",
+                "channel": "phone",
+                "summary": "交车回访",
+                "outcome": "满意",
+                "occurred_at": datetime(2024, 6, 2, 10, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+            },
+        )
+        contact_add(
+            actor=actor, customer=zhang_wei, data={"contact_type": "referrer", "name": "赵强"}
+        )
+        contact = Contact.objects.get(customer=zhang_wei)
+        contact.mobile = "+8613511112222"
+        contact._history_user = actor
+        contact.save()
+    return zhang_wei
+
+
+def test_customer_360_timeline_shows_every_kind_of_entry(
+    page: Any, live_server: Any, full_timeline: Any, consultant_a: Any, gm_a: Any
+) -> None:
+    """The profile page's timeline, as the responsible consultant and masked for the GM."""
+    login(page, live_server, consultant_a)
+    page.goto(f"{live_server.url}/customers/{full_timeline.pk}/")
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline.locator("li")).to_have_count(9)
+    expect(timeline).to_contain_text("粤B12345")
+    expect(timeline).to_contain_text("20000 km")
+    expect(timeline).to_contain_text("交车回访")
+    expect(timeline).to_contain_text("+8613987654321")
+    expect(timeline).to_contain_text("+8613511112222")
+    screenshot(page, "customer-timeline")
+
+    page.context.clear_cookies()
+    login(page, live_server, gm_a)
+    page.goto(f"{live_server.url}/customers/{full_timeline.pk}/")
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline.locator("li")).to_have_count(9)
+    expect(timeline).to_contain_text("139****4321")
+    expect(timeline).to_contain_text("135****2222")
+    html = page.content()
+    for clear in ("13987654321", "13511112222", "13812345678"):
+        assert clear not in html, clear
+    screenshot(page, "customer-timeline-masked")

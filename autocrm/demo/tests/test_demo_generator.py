@@ -92,6 +92,45 @@ def test_command_loads_the_demo_group() -> None:
 
 
 @pytest.mark.django_db
+def test_loaded_readings_and_interactions_are_on_the_timelines() -> None:
+    """The loader writes them with COPY; their activities are written in the database, equal to
+    what the services (and the backfill migration, which mirrors them) write."""
+    import importlib
+
+    from django.apps import apps
+
+    from autocrm.core.models import Activity
+    from autocrm.customers.models import Interaction, MileageReading
+
+    backfill = importlib.import_module("autocrm.customers.migrations.0010_timeline_activities")
+    call_command(
+        "demo", customers=120, seed=3, skip_detection=True, stdout=StringIO(), stderr=StringIO()
+    )
+
+    def facts() -> set[tuple]:
+        return {
+            (
+                a.dealer_id,
+                a.customer_id,
+                a.kind,
+                a.actor_id,
+                a.at,
+                a.target_id,
+                str(sorted(a.data.items())),
+            )
+            for a in Activity.objects.filter(kind__in=["mileage", "interaction"])
+        }
+
+    with scopes_disabled():
+        loaded = facts()
+        assert len(loaded) == MileageReading.objects.count() + Interaction.objects.count() > 0
+        assert Activity.objects.filter(kind="verification_call").exists()  # the demo's calls
+        Activity.objects.filter(kind__in=["mileage", "interaction"]).delete()
+        backfill.backfill_activities(apps, None)
+        assert facts() == loaded
+
+
+@pytest.mark.django_db
 def test_if_empty_and_replace() -> None:
     call_command("demo", customers=50, seed=1, stdout=StringIO(), stderr=StringIO())
     out = StringIO()

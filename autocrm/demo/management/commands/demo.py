@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from autocrm.customers.activity import activities_for_loaded_rows
 from autocrm.demo.catalog_data import PASSWORD, ROLE_TITLES
 from autocrm.demo.detection import demo_duplicate_detection
 from autocrm.demo.loader import LoadStats, first_ids, load, make_writer
@@ -92,6 +93,14 @@ class Command(BaseCommand):
                 batch_size=options["batch"],
                 writer=make_writer(drop_constraints=not options["keep_constraints"]),
                 progress=self.progress(customers),
+            )
+            # the loader writes readings and interactions with COPY, not through the services
+            activities = activities_for_loaded_rows(
+                readings_from=world.first_ids["reading"],
+                interactions_from=world.first_ids["interaction"],
+            )
+            self.stderr.write(
+                f"Recorded {activities:,} timeline activities ({self.elapsed(started)})."
             )
             calls = demo_verification(seed=options["seed"])
             self.stderr.write(f"Recorded {calls:,} verification calls ({self.elapsed(started)}).")
