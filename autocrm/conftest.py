@@ -30,8 +30,7 @@ import pytest
 from django_scopes import scope, scopes_disabled
 
 from autocrm.tenancy.roles import Department, Role
-
-STAFF_PASSWORD = "autocrm-test-pass-1"  # noqa: S105 - test-only credential
+from autocrm.testing import STAFF_PASSWORD
 
 #: The department each role normally works in.
 ROLE_DEPARTMENT = {

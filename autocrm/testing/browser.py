@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from autocrm.conftest import STAFF_PASSWORD
+from autocrm.testing import STAFF_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from autocrm.conftest import STAFF_PASSWORD
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
 from autocrm.dictionaries.models import DictionaryEntry
+from autocrm.testing import STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
