@@ -312,3 +312,15 @@ def test_customer_360_timeline_shows_every_kind_of_entry(
     for clear in ("13987654321", "13511112222", "13812345678"):
         assert clear not in html, clear
     screenshot(page, "customer-timeline-masked")
+
+
+def test_hq_workbench(page: Any, live_server: Any, hq_analyst: Any, showroom: list[Any]) -> None:
+    """HQ's workbench: the dealers' figures, no person (the card quality registers for HQ)."""
+    login(page, live_server, hq_analyst)
+    response = page.goto(f"{live_server.url}/")
+    assert response is not None and response.status == 200
+    table = page.get_by_test_id("dealer-table")
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("my-quality")).to_have_count(0)
+    screenshot(page, "workbench-hq")
