@@ -2,7 +2,7 @@
 
 One set-based refresh for every writer: customers' write functions publish
 `customers_changed` and this module, subscribed in `QualityConfig.ready()`, re-scores those
-records in a fixed number of queries whatever their number (seven), in the writer's
+records in six reads whatever their number (and one write per thousand), in the writer's
 transaction. A future repair order's spending re-scores its customer the same way, without
 `customers` importing `service`.
 """
