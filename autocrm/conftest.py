@@ -268,7 +268,7 @@ def steward_actors(cr_a: Any, cr_a2: Any, manager_a: Any, cr_b: Any, hq_analyst:
 # --- one writer of customer records -------------------------------------------------------
 
 #: Callers that may write customer records themselves (see customers/tests/test_one_writer.py).
-_WRITERS_ALLOWED = ("autocrm.customers.", "autocrm.demo.", "autocrm.conftest", "autocrm.testing")
+_WRITERS_ALLOWED = ("autocrm.customers.", "autocrm.demo.", "autocrm.testing")
 
 
 def _nearest_project_caller() -> str:

@@ -24,9 +24,6 @@ class Event:
         more than once)."""
         self._receivers[key] = receiver
 
-    def unsubscribe(self, key: str) -> None:
-        self._receivers.pop(key, None)
-
     def publish(self, **payload: Any) -> None:
         for receiver in list(self._receivers.values()):
             receiver(**payload)

@@ -21,7 +21,7 @@ from autocrm.tenancy.models import Dealer
 class CustomerIdField(models.BigIntegerField):
     """A customer's id kept without a foreign key, by an app below `customers` (which may not
     reference it). Customers are never deleted, only merged; a merge moves these columns like
-    the foreign keys to a customer (matching.services.customer_references), looking them up
+    the foreign keys to a customer (customers.merging.customer_references), looking them up
     with the model's `dealer_id` beside them (index them after the dealer)."""
 
 

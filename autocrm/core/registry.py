@@ -148,8 +148,9 @@ class TimelineKind:
 @dataclass(frozen=True)
 class TimelineSource:
     """Where timeline entries come from: `entries(customer, limit=n)` gives at most `n` of the
-    customer's entries (any order). customers' history changes and core's activity records
-    are two; `customers.selectors.customer_timeline` merges every registered source."""
+    customer's entries (any order): customers' history changes and an import's readings, and
+    core's activity records; `customers.selectors.customer_timeline` merges every registered
+    source."""
 
     key: str
     entries: Callable[..., list[TimelineEntry]]

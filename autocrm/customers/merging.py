@@ -20,7 +20,7 @@ from django_scopes import scopes_disabled
 from autocrm.core.models import CustomerIdField
 from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Customer
-from autocrm.rules.names import name_search_values
+from autocrm.customers.names import set_name_search_fields
 from autocrm.tenancy.models import Staff
 
 
@@ -181,8 +181,7 @@ def merge_records_save(
     the merged record as merged into it and inactive, each with a history row."""
     if survivor.referred_by_id == merged.pk:
         survivor.referred_by = None  # a record cannot refer itself
-    for name, value in name_search_values(survivor.name, survivor.kind).items():
-        setattr(survivor, name, value)
+    set_name_search_fields(survivor)
     survivor.mobile_last4 = survivor.mobile[-4:] if survivor.mobile else ""
     survivor.updated_at = now
     survivor._history_user = actor  # type: ignore[attr-defined]
@@ -198,7 +197,8 @@ def merge_records_save(
 def merge_records_restore(
     *, actor: Staff, records: Sequence[tuple[Customer, Mapping[str, Any], str]]
 ) -> None:
-    """Give each record the values of its snapshot (scores included), with a history row."""
+    """Give each record the values of its snapshot (scores included: the undo restores the
+    records exactly as they were), with a history row."""
     for customer, snapshot, reason in records:
         record_restore(customer, snapshot)
         customer._history_user = actor  # type: ignore[attr-defined]

@@ -54,7 +54,7 @@ def _register_timeline() -> None:
     # activity rows: copying each change would double an import's write cost (ADR 0007).
     register_timeline_source(TimelineSource(key="history", entries=history_entries, order=10))
     register_timeline_source(
-        TimelineSource(key="imported_readings", entries=imported_reading_entries, order=20)
+        TimelineSource(key="imported_readings", entries=imported_reading_entries, order=30)
     )
     for kind in (
         TimelineKind("customer_created", _("Profile created"), "person-plus", show_subject=False),

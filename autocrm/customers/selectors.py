@@ -179,8 +179,9 @@ def customer_page(
 
 # --- timeline ------------------------------------------------------------------------------
 # A customer's timeline is the entries of every registered source (core.registry), merged:
-# the field changes of the customer, its contacts and vehicles come from their history tables
-# (registered below by customers.registry), everything else from the activity record (core).
+# the field changes of the customer, its contacts and vehicles come from their history tables,
+# an import's readings from their table (both registered by customers.registry), everything
+# else from the activity record (core).
 
 
 def _history_entries(records: list[Any], *, kind: str, subject: str) -> list[TimelineEntry]:

@@ -1,8 +1,8 @@
 """Every write to a customer profile. One function per business action.
 
 Each action validates everything first (nothing is half-saved), records who changed what
-(django-simple-history, with the acting staff member), and recomputes the record's quality
-scores before returning.
+(django-simple-history, with the acting staff member), and publishes `customers_changed`, on
+which quality re-scores the record in the same transaction, before returning.
 """
 
 from __future__ import annotations
@@ -123,8 +123,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
 @transaction.atomic
 def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Customer:
     """Change the fields present in `data`; the history keeps old → new with the actor."""
-    if not can_edit_customer(actor, responsible_staff_id=customer.responsible_staff_id):
-        raise PermissionDenied(_("Your role may not change this customer."))
+    _ensure_can_edit(actor, customer)
     _refuse_masked_changes(actor, data, responsible_staff_id=customer.responsible_staff_id)
     kind = data.get("kind") or customer.kind
     data = dict(data)

@@ -21,12 +21,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from simple_history.utils import bulk_update_with_history
 
 from autocrm.core.bulk import build, copy_insert, insert_with_history
+from autocrm.core.models import Activity
 from autocrm.customers.choices import CustomerKind
 from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Customer, MileageReading, Vehicle
+from autocrm.customers.names import set_name_search_fields
 from autocrm.rules.names import NAME_SEARCH_FIELDS, name_search_values
 from autocrm.tenancy.models import Staff
 
@@ -77,22 +80,34 @@ class CustomerWrites:
             (self.scored if scored else self.touched).update(ids)
         return created
 
-    def update_customers(self, customers: Sequence[Customer], fields: Iterable[str]) -> None:
+    def update_customers(
+        self,
+        customers: Sequence[Customer],
+        fields: Iterable[str],
+        *,
+        renamed: Iterable[int] | None = None,
+    ) -> None:
         """Save `fields` of records whose attributes the caller has set, with history rows;
-        the name's search fields follow a changed name or customer type."""
+        the name's search fields follow a changed name or customer type: of the records whose
+        ids are in `renamed`, or of all of them when it is None and `fields` has the name or
+        the type."""
         fields = set(fields)
         if fields & {"name", "kind"}:
+            again = None if renamed is None else set(renamed)
             for customer in customers:
-                for name, value in name_search_values(customer.name, customer.kind).items():
-                    setattr(customer, name, value)
+                if again is None or customer.pk in again:
+                    set_name_search_fields(customer)
             fields |= set(NAME_SEARCH_FIELDS)
         self._save(Customer, customers, fields)
         self.touched.update(c.pk for c in customers)
 
     def delete_customers(self, ids: Sequence[int]) -> int:
-        """Delete records (with their "deleted" history rows), e.g. when an import is undone."""
+        """Delete records (with their "deleted" history rows) and their timeline activities,
+        e.g. when an import is undone."""
         for start in range(0, len(ids), BATCH):
-            Customer.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+            chunk = ids[start : start + BATCH]
+            Activity.objects.filter(dealer_id=self.dealer_id, customer_id__in=chunk).delete()
+            Customer.objects.filter(pk__in=chunk).delete()
         self.touched.difference_update(ids)
         self.scored.difference_update(ids)
         return len(ids)
@@ -138,9 +153,12 @@ class CustomerWrites:
         self.touched.update(v.customer_id for v in vehicles)
 
     def delete_vehicles(self, ids: Sequence[int]) -> int:
+        """Delete vehicles with their readings and the readings' timeline activities."""
         owners = set(Vehicle.objects.filter(pk__in=ids).values_list("customer_id", flat=True))
         for start in range(0, len(ids), BATCH):
-            Vehicle.objects.filter(pk__in=ids[start : start + BATCH]).delete()
+            chunk = ids[start : start + BATCH]
+            self._forget_readings(MileageReading.objects.filter(vehicle_id__in=chunk))
+            Vehicle.objects.filter(pk__in=chunk).delete()
         self.touched.update(owners)
         return len(ids)
 
@@ -149,10 +167,20 @@ class CustomerWrites:
         undone import wrote."""
         deleted = 0
         for vehicle_id, km in readings:
-            deleted += MileageReading.objects.filter(
+            doomed = MileageReading.objects.filter(
                 vehicle_id=vehicle_id, mileage_km=km, source=source
-            ).delete()[0]
+            )
+            self._forget_readings(doomed)
+            deleted += doomed.delete()[0]
         return deleted
+
+    def _forget_readings(self, readings: Any) -> None:
+        """Delete the timeline activities of readings about to be deleted."""
+        Activity.objects.filter(
+            dealer_id=self.dealer_id,
+            target_type=ContentType.objects.get_for_model(MileageReading),
+            target_id__in=readings.values("id"),
+        ).delete()
 
     # --- the rest ----------------------------------------------------------------------------
 

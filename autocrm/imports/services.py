@@ -1,8 +1,9 @@
-"""Every write of the import: preview (nothing written to customers), apply, undo, sources.
+"""The import's entry points: preview (nothing written to customers), a corrected mapping
+(and its saved source), and the command line's one-pass import.
 
-Apply writes in batches, each inside `transaction.atomic`, and records every created or
-changed record with its values before the import (`ImportChange`), so an import can be undone
-and a failed one is rolled back completely.
+Checking the rows is `validation.py`, what a file holds `analysis.py`, writing it
+`applying.py` (chunks in their own transactions, every created or changed record listed with
+its values before the import in `ImportChange`), and undoing it `undo.py`.
 """
 
 from __future__ import annotations

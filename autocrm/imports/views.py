@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from autocrm.core.permissions import permission_required
@@ -32,7 +33,7 @@ MAX_SHOWN_NOTES = 200
 
 
 importer_required = permission_required(
-    can_import_customers, _("Your role may not import customers.")
+    can_import_customers, gettext_lazy("Your role may not import customers.")
 )
 
 
@@ -54,7 +55,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            batch, analysis_of = services.import_preview(
+            batch, _analysis = services.import_preview(
                 actor=request.user,
                 content=upload_file.read(),
                 filename=upload_file.name,

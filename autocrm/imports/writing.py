@@ -236,6 +236,7 @@ class BatchWriter:
             by_id = Customer.objects.in_bulk([customers[k].existing_id for k in upd_keys])
             fields: set[str] = {"updated_at"}
             objs = []
+            renamed = []
             for key in upd_keys:
                 planned = customers[key]
                 customer = by_id[planned.existing_id]
@@ -245,8 +246,10 @@ class BatchWriter:
                 fields |= planned.changed
                 customer.updated_at = self.now
                 objs.append(customer)
+                if planned.changed & {"name", "kind"}:
+                    renamed.append(customer.pk)
                 changes.append(self._updated("customer", customer, before, planned))
-            writes.update_customers(objs, fields)
+            writes.update_customers(objs, fields, renamed=renamed)
         return changes
 
     def _write_vehicles(self, job: WriteJob, writes: CustomerWrites) -> list[ImportChange]:

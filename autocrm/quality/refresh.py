@@ -141,10 +141,3 @@ def quality_refresh(
         for name, value in scored.get(instance.pk, {}).items():
             setattr(instance, name, value)
     return len(customers)
-
-
-def on_customers_changed(
-    *, customer_ids: Iterable[int], instances: Sequence[Customer] = (), now: Any = None
-) -> None:
-    """The `customers_changed` receiver."""
-    quality_refresh(customer_ids=customer_ids, instances=instances, now=now)

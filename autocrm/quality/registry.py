@@ -16,12 +16,12 @@ from autocrm.core.registry import (
 from autocrm.customers.events import customers_changed
 from autocrm.quality.home import dealer_card_context, hq_card_context
 from autocrm.quality.policies import can_make_verification_calls
-from autocrm.quality.refresh import on_customers_changed
+from autocrm.quality.refresh import quality_refresh
 from autocrm.quality.timeline import VERIFICATION_CALL, call_detail, outcome_subject
 
 
 def register() -> None:
-    customers_changed.subscribe("quality.refresh", on_customers_changed)
+    customers_changed.subscribe("quality.refresh", quality_refresh)
     register_menu_entry(
         MenuEntry(
             key="quality",

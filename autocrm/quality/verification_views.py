@@ -29,7 +29,7 @@ STAGE_LABELS = {
 
 
 caller_required = permission_required(
-    can_make_verification_calls, _("Your role may not make verification calls.")
+    can_make_verification_calls, gettext_lazy("Your role may not make verification calls.")
 )
 
 

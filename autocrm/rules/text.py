@@ -14,9 +14,6 @@ def drop_zero_width(text: str) -> str:
     return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
-_WHITESPACE_RUN = re.compile(r"\s+")
-
-
 def clean_text(value: str | None) -> str:
     """Normalise free text typed by staff or read from an import file.
 

@@ -6,8 +6,6 @@ from typing import Any
 
 from django_scopes import scope
 
-from autocrm.tenancy.roles import Role
-
 
 def scope_kwargs_for(user: Any) -> dict[str, Any]:
     """Dealer staff: their dealer. HQ: every dealer (personal data stays masked by policy).
@@ -15,7 +13,7 @@ def scope_kwargs_for(user: Any) -> dict[str, Any]:
     Anyone else (anonymous, a bare superuser): an empty list, which matches no row.
     """
     if getattr(user, "is_authenticated", False):
-        if getattr(user, "role", "") == Role.HQ_ANALYST:
+        if getattr(user, "is_hq", False):
             return {"dealer": None}
         if getattr(user, "dealer_id", None):
             return {"dealer": user.dealer_id}

@@ -1,4 +1,4 @@
-"""Reading the search box and listing customers (customers/search.py, selectors.py)."""
+"""Reading the search box and listing customers (rules/search_terms.py, selectors.py)."""
 
 from __future__ import annotations
 

@@ -572,3 +572,24 @@ def test_an_import_that_raises_a_mileage_records_the_reading_and_undo_removes_it
         assert readings == [(12000, "import"), (15000, "import")]
         undo.import_undo(actor=cr_a, batch=batch2)
     assert dump(dealer_a) == before
+
+
+def test_undo_removes_the_timeline_entries_of_the_readings_it_deletes(cr_a, dealer_a) -> None:
+    """A reading staff record on a vehicle the import created, dated before the vehicle's
+    latest reading, leaves the vehicle unchanged (no conflict), so undoing the import deletes
+    the vehicle and the reading: its timeline activity goes with them."""
+    from autocrm.core.models import Activity
+    from autocrm.customers.services import mileage_record
+
+    batch, _ = preview(cr_a, xlsx(good_rows()))
+    apply(cr_a, batch)
+    with scope(dealer=dealer_a.pk):
+        vehicle = Vehicle.objects.get(vin=VIN1)
+        mileage_record(
+            actor=cr_a, vehicle=vehicle, mileage_km=5000, read_on=dt.date(2021, 6, 1),
+            source="workshop",
+        )  # fmt: skip
+        assert Activity.objects.filter(kind="mileage").count() == 1
+        undo.import_undo(actor=cr_a, batch=batch)
+        assert not Vehicle.objects.filter(vin=VIN1).exists()
+        assert not Activity.objects.filter(kind="mileage").exists()
