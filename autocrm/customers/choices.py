@@ -105,3 +105,52 @@ class MileageSource(models.TextChoices):
     WORKSHOP = "workshop", _("Workshop visit")
     CUSTOMER = "customer", _("Reported by customer")
     IMPORT = "import", _("Import")
+
+
+class PhoneKind(models.TextChoices):
+    """What sort of number a contact point is."""
+
+    MOBILE = "mobile", _("Mobile")
+    LANDLINE = "landline", _("Landline")
+
+
+class PhoneSource(models.TextChoices):
+    """Where a contact point was first seen."""
+
+    ENTRY = "entry", _("Entered")
+    IMPORT = "import", _("Import")
+    MERGE = "merge", _("Merge")
+    HOUSEHOLD = "household", _("Shared in a household")
+
+
+class HouseholdKind(models.TextChoices):
+    """A family sharing contact points, or an organization and the people who drive its cars."""
+
+    FAMILY = "family", _("Family")
+    ORGANIZATION = "organization", _("Organization and its drivers")
+
+
+class HouseholdRelation(models.TextChoices):
+    """How a member belongs to a household (the seed's family members' "relation")."""
+
+    HEAD = "head", _("Head of household")
+    SPOUSE = "spouse", _("Spouse")
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Sibling")
+    RELATIVE = "relative", _("Relative")
+    ORGANIZATION = "organization", _("The organization")
+    MANAGER = "manager", _("Fleet manager")
+    DRIVER = "driver", _("Driver")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Shares a contact number")
+
+
+class OwnershipHow(models.TextChoices):
+    """How a customer came to own a vehicle."""
+
+    BOUGHT_HERE = "bought_here", _("Bought here")
+    TRANSFERRED = "transferred", _("Transferred (used car)")
+    IMPORTED = "imported", _("Imported record")
+    ENTERED = "entered", _("Entered")
+    MERGED = "merged", _("Merged record")

@@ -21,10 +21,15 @@ from autocrm.customers.choices import (
     CustomerKind,
     Education,
     Gender,
+    HouseholdKind,
+    HouseholdRelation,
     IdType,
     IncomeBand,
     InteractionKind,
     MileageSource,
+    OwnershipHow,
+    PhoneKind,
+    PhoneSource,
     QualityLevel,
 )
 from autocrm.dictionaries.models import DictionaryEntry
@@ -186,6 +191,9 @@ class Customer(models.Model):
         max_length=4, choices=QualityLevel.choices, default=QualityLevel.POOR
     )
     quality_issues = models.JSONField(default=list, blank=True)
+    #: Values an import could not accept, kept as written so nothing is lost and flagged for
+    #: fixing: [{"field", "value", "message", "batch", "row"}]. Entry forms stay strict.
+    rejected_values = models.JSONField(_("values not accepted"), default=list, blank=True)
     accuracy_status = models.CharField(
         _("verification"),
         max_length=12,
@@ -382,3 +390,143 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.summary}"
+
+
+class ContactPoint(models.Model):
+    """A phone number seen for a customer: the contact number and every other one ever seen.
+
+    A number is a contact point, not a person: a household, a fleet or a company shares one,
+    so several customers may hold the same number (identity rules, domain.md §2). None is ever
+    dropped; `last_seen` tells the newer from the older.
+    """
+
+    dealer = models.ForeignKey(  # contact_point_number starts with the dealer
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="contact_points",
+        verbose_name=_("customer"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=PhoneKind.choices)
+    #: E.164 for a mobile (+8613812345678), the digits with the area code for a landline
+    number = models.CharField(_("number"), max_length=32)
+    raw = models.CharField(_("as written"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=PhoneSource.choices)
+    first_seen = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    objects = ScopedManager(dealer="dealer")
+
+    class Meta:
+        verbose_name = _("contact number")
+        verbose_name_plural = _("contact numbers")
+        indexes = [models.Index(fields=["dealer", "number"], name="contact_point_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "number"], name="contact_point_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Household(models.Model):
+    """People linked by a shared contact point: a family, or an organization and its drivers.
+
+    The seed's "family members (name, relation)" lives here; a member without a profile of
+    their own is kept by name.
+    """
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=HouseholdKind.choices, default=HouseholdKind.FAMILY
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = ScopedManager(dealer="dealer")
+    history = HistoricalRecords(no_db_index=["dealer"])
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
+
+
+class HouseholdMember(models.Model):
+    """One person of a household: a customer, or a family member known by name only."""
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("household")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="household_memberships",
+        verbose_name=_("customer"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    relation = models.CharField(
+        _("relation"),
+        max_length=16,
+        choices=HouseholdRelation.choices,
+        default=HouseholdRelation.UNKNOWN,
+    )
+    #: The contact number that links this member to the others ("" when none is shared)
+    shared_number = models.CharField(_("shared number"), max_length=32, blank=True)
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = ScopedManager(dealer="dealer")
+    history = HistoricalRecords(no_db_index=["dealer"])
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self) -> str:
+        return self.name or str(self.customer_id)
+
+
+class VehicleOwnership(models.Model):
+    """Who owned a vehicle from when to when, and how they came to own it.
+
+    `Vehicle.customer` is the current owner (the open period, `ended_on` empty); a previous
+    owner keeps the vehicle as a former vehicle with the date it left. A repair order belongs
+    to the owner of its day.
+    """
+
+    dealer = models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("vehicle")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="vehicle_ownerships",
+        verbose_name=_("owner"),
+    )
+    started_on = models.DateField(_("owner from"), null=True, blank=True)
+    ended_on = models.DateField(_("owner until"), null=True, blank=True)
+    how = models.CharField(_("how"), max_length=12, choices=OwnershipHow.choices)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = ScopedManager(dealer="dealer")
+    history = HistoricalRecords(no_db_index=["dealer"])
+
+    class Meta:
+        verbose_name = _("vehicle ownership")
+        verbose_name_plural = _("vehicle ownerships")
+        ordering = ["vehicle", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_id}: {self.customer_id} {self.started_on}–{self.ended_on or ''}"

@@ -29,6 +29,8 @@ class ImportSource(models.Model):
     header_signature = models.CharField(max_length=40)
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=list)  # one target key (or "") per column
+    #: Consultant names of this source's files → staff id here (None: leave unassigned)
+    staff_mapping = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -75,6 +77,12 @@ class ImportBatch(models.Model):
     count_updated = models.PositiveIntegerField(_("updated"), default=0)
     count_unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     count_rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    #: Rows imported with a value left out (kept on the record, flagged): among new/updated/…
+    count_problems = models.PositiveIntegerField(_("imported with problems"), default=0)
+    #: Chosen at preview: consultant names in the file → staff id (None: unassigned)
+    staff_mapping = models.JSONField(default=dict, blank=True)
+    #: Chosen at preview: leave the rows with problems out instead of importing them
+    skip_problem_rows = models.BooleanField(_("leave rows with problems out"), default=False)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)  # first errors, for the preview
@@ -141,3 +149,34 @@ class ImportChange(models.Model):
     def ids(self) -> list[int]:
         """The records this entry is about."""
         return list(self.object_ids) if self.object_id is None else [self.object_id]
+
+
+class ImportRow(models.Model):
+    """What became of one sheet row: the customer (and vehicle) it went to, and its status.
+
+    Written by the apply in bulk; it lists the customers an import created or touched, tells
+    which rows an import put into one customer (the repair of wrong merges starts from it),
+    and keeps the result so the error workbook needs no second analysis.
+    """
+
+    dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, db_index=False)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    number = models.PositiveIntegerField()  # the sheet's row number
+    #: The customer the row went to as written (not moved by later merges)
+    customer_id = models.BigIntegerField(null=True)
+    vehicle_id = models.BigIntegerField(null=True)
+    status = models.CharField(max_length=10)  # new | updated | unchanged | rejected | skipped
+    problems = models.JSONField(null=True, blank=True)  # [{column, value, message}] or None
+
+    objects = ScopedManager(dealer="dealer")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["batch", "number"], name="import_row_batch"),
+            models.Index(fields=["dealer", "customer_id"], name="import_row_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.number} {self.status}"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
 
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -40,3 +42,19 @@ def clean_name(value: str | None) -> str:
     ones) is 张伟, 欧阳 娜娜 is 欧阳娜娜. Latin names keep theirs (Tom Li, Tom 李)."""
     text = clean_text(value)
     return _CJK_GAP_RE.sub("", text) if " " in text else text
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc  # OpenCC's own binding: its dictionaries ship in the wheel (offline)
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=200_000)
+def to_simplified(text: str) -> str:
+    """`text` in simplified characters (張偉 → 张伟, 陳麗華 → 陈丽华), by OpenCC's t2s
+    conversion; ASCII text is returned as it is."""
+    if not text or text.isascii():
+        return text
+    return str(_t2s().convert(text))
