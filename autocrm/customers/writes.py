@@ -26,9 +26,22 @@ from simple_history.utils import bulk_update_with_history
 
 from autocrm.core.bulk import build, copy_insert, insert_with_history
 from autocrm.core.models import Activity
-from autocrm.customers.choices import CustomerKind
+from autocrm.customers.choices import (
+    CustomerKind,
+    HouseholdKind,
+    HouseholdRelation,
+    OwnershipHow,
+)
 from autocrm.customers.events import customers_changed
-from autocrm.customers.models import Customer, MileageReading, Vehicle
+from autocrm.customers.models import (
+    ContactPoint,
+    Customer,
+    Household,
+    HouseholdMember,
+    MileageReading,
+    Vehicle,
+    VehicleOwnership,
+)
 from autocrm.customers.names import set_name_search_fields
 from autocrm.rules.names import NAME_SEARCH_FIELDS, name_search_values
 from autocrm.tenancy.models import Staff
@@ -115,10 +128,15 @@ class CustomerWrites:
     # --- vehicles ----------------------------------------------------------------------------
 
     def create_vehicles(
-        self, values_list: Sequence[Mapping[str, Any]], *, source: str
+        self,
+        values_list: Sequence[Mapping[str, Any]],
+        *,
+        source: str,
+        how: str = OwnershipHow.ENTERED,
     ) -> list[Vehicle]:
-        """Insert new vehicles with their history rows, and a mileage reading (from `source`)
-        for each one whose mileage is known."""
+        """Insert new vehicles with their history rows, a mileage reading (from `source`) for
+        each one whose mileage is known, and the owner's open period (`how` they came to own
+        it; bought here when the values say so)."""
         created = [
             build(Vehicle, {"dealer_id": self.dealer_id, "created_at": self.now, **values})
             for values in values_list
@@ -128,8 +146,210 @@ class CustomerWrites:
                 Vehicle, created, user=self.actor, reason=self.reason, date=self.now
             )
             self._readings(created, source=source)
+            self._open_periods(
+                [
+                    (v.pk, v.customer_id, v.purchase_date,
+                     OwnershipHow.BOUGHT_HERE if v.bought_here else how)
+                    for v in created
+                ]
+            )  # fmt: skip
             self.touched.update(v.customer_id for v in created)
         return created
+
+    # --- owners, numbers, households ------------------------------------------------------
+
+    def _open_periods(self, periods: Sequence[tuple[int, int, Any, str]]) -> list[int]:
+        """(vehicle, owner, from, how): open ownership periods."""
+        objs = [
+            build(
+                VehicleOwnership,
+                {
+                    "dealer_id": self.dealer_id,
+                    "vehicle_id": vehicle,
+                    "customer_id": owner,
+                    "started_on": started,
+                    "ended_on": None,
+                    "how": how,
+                    "created_at": self.now,
+                },
+            )  # fmt: skip
+            for vehicle, owner, started, how in periods
+        ]
+        insert_with_history(
+            VehicleOwnership, objs, user=self.actor, reason=self.reason, date=self.now
+        )
+        return [o.pk for o in objs]
+
+    def transfer_vehicles(
+        self, transfers: Sequence[tuple[int, int, int, Any, str]]
+    ) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+        """(vehicle, previous owner, new owner, on, how), in the order they happened: the
+        vehicle's open period ends `on` (today when unknown) and the new owner's begins; the
+        vehicle moves to the new owner with its readings and history. A vehicle already with
+        its new owner (recorded under them first) gets the previous owner's period, closed.
+        Returns (periods opened, periods closed, (vehicle, owner before) of moved vehicles)."""
+        opened: list[int] = []
+        closed: list[int] = []
+        moved: list[tuple[int, int]] = []
+        for vehicle_id, previous, owner, on, how in transfers:
+            until = on or self.now.date()
+            period = VehicleOwnership.objects.filter(
+                vehicle_id=vehicle_id, ended_on__isnull=True
+            ).first()
+            if period is not None and period.customer_id == owner:
+                if not VehicleOwnership.objects.filter(
+                    vehicle_id=vehicle_id, customer_id=previous
+                ).exists():
+                    opened += self.former_owners([(vehicle_id, previous, until, how)])
+                continue
+            if period is not None:
+                period.ended_on = until
+                self._save(VehicleOwnership, [period], {"ended_on"})
+                closed.append(period.pk)
+            vehicle = Vehicle.objects.get(pk=vehicle_id)
+            if vehicle.customer_id != owner:
+                moved.append((vehicle_id, vehicle.customer_id))
+                self.touched.add(vehicle.customer_id)
+                vehicle.customer_id = owner
+                self._save(Vehicle, [vehicle], {"customer_id"})
+            opened += self._open_periods([(vehicle_id, owner, on, how)])
+            self.touched.add(owner)
+        return opened, closed, moved
+
+    def former_owners(self, periods: Sequence[tuple[int, int, Any, str]]) -> list[int]:
+        """(vehicle, customer, until, how): closed periods of earlier owners."""
+        objs = [
+            build(
+                VehicleOwnership,
+                {
+                    "dealer_id": self.dealer_id,
+                    "vehicle_id": vehicle,
+                    "customer_id": owner,
+                    "started_on": None,
+                    "ended_on": until,
+                    "how": how,
+                    "created_at": self.now,
+                },
+            )  # fmt: skip
+            for vehicle, owner, until, how in periods
+        ]
+        insert_with_history(
+            VehicleOwnership, objs, user=self.actor, reason=self.reason, date=self.now
+        )
+        return [o.pk for o in objs]
+
+    def reopen_periods(self, ids: Sequence[int]) -> None:
+        """Reopen ownership periods (an undone transfer)."""
+        periods = list(VehicleOwnership.objects.filter(pk__in=ids))
+        for period in periods:
+            period.ended_on = None
+        self._save(VehicleOwnership, periods, {"ended_on"})
+
+    def add_contact_points(self, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Keep numbers seen for customers ({customer_id, number, kind, raw, source}); a number
+        the customer holds already is seen again (its `last_seen` moves), not added twice."""
+        if not rows:
+            return []
+        ids = {r["customer_id"] for r in rows}
+        held: dict[tuple[int, str], ContactPoint] = {}
+        for start in range(0, len(ids), BATCH):
+            chunk = list(ids)[start : start + BATCH]
+            for point in ContactPoint.objects.filter(customer_id__in=chunk):
+                held[(point.customer_id, point.number)] = point
+        new: dict[tuple[int, str], ContactPoint] = {}
+        seen = []
+        for row in rows:
+            key = (row["customer_id"], row["number"])
+            if key in held:
+                held[key].last_seen = self.now
+                seen.append(held[key])
+            elif key not in new:
+                new[key] = build(
+                    ContactPoint,
+                    {"dealer_id": self.dealer_id, "first_seen": self.now,
+                     "last_seen": self.now, **row},
+                )  # fmt: skip
+        ContactPoint.objects.bulk_create(list(new.values()), batch_size=BATCH)
+        if seen:
+            ContactPoint.objects.bulk_update(seen, ["last_seen"], batch_size=BATCH)
+        return [p.pk for p in new.values()]
+
+    def link_households(
+        self, links: Sequence[tuple[int, int, str, str]]
+    ) -> tuple[list[int], list[int]]:
+        """(customer, customer, shared number, household kind): two different people who share
+        a number become members of one household (the household one of them is in already,
+        else a new one); an organization's household has the organization and its drivers.
+        Returns (households created, members created)."""
+        if not links:
+            return [], []
+        ids = {c for a, b, _n, _k in links for c in (a, b)}
+        member_of = dict(
+            HouseholdMember.objects.filter(customer_id__in=ids).values_list(
+                "customer_id", "household_id"
+            )
+        )
+        kinds = dict(Customer.objects.filter(pk__in=ids).values_list("pk", "kind"))
+        households: list[Household] = []
+        planned: list[tuple[int, Any, str, str]] = []  # customer, household (id or new), …
+        for a, b, number, kind in links:
+            if a == b or (a in member_of and b in member_of):
+                continue
+            household: Any = member_of.get(a) or member_of.get(b)
+            if household is None:
+                household = build(
+                    Household, {"dealer_id": self.dealer_id, "kind": kind, "created_at": self.now}
+                )
+                households.append(household)
+            for customer_id in (a, b):
+                if customer_id not in member_of:
+                    member_of[customer_id] = household
+                    planned.append((customer_id, household, number, kind))
+        insert_with_history(
+            Household, households, user=self.actor, reason=self.reason, date=self.now
+        )
+        members = []
+        for customer_id, household, number, kind in planned:
+            if kind == HouseholdKind.ORGANIZATION:
+                relation = (
+                    HouseholdRelation.ORGANIZATION
+                    if kinds.get(customer_id) == CustomerKind.ORGANIZATION
+                    else HouseholdRelation.DRIVER
+                )
+            else:
+                relation = HouseholdRelation.UNKNOWN
+            household_id = household if isinstance(household, int) else household.pk
+            members.append(
+                build(
+                    HouseholdMember,
+                    {
+                        "dealer_id": self.dealer_id,
+                        "household_id": household_id,
+                        "customer_id": customer_id,
+                        "relation": relation,
+                        "shared_number": number,
+                        "added_at": self.now,
+                    },
+                )  # fmt: skip
+            )
+        insert_with_history(
+            HouseholdMember, members, user=self.actor, reason=self.reason, date=self.now
+        )
+        return [h.pk for h in households], [m.pk for m in members]
+
+    def delete_links(self, model: str, ids: Sequence[int]) -> int:
+        """Delete contact points, household members, households or ownership periods (e.g.
+        those an undone import created)."""
+        target = {
+            "contact_point": ContactPoint,
+            "household_member": HouseholdMember,
+            "household": Household,
+            "ownership": VehicleOwnership,
+        }[model]
+        deleted = 0
+        for start in range(0, len(ids), BATCH):
+            deleted += target.objects.filter(pk__in=ids[start : start + BATCH]).delete()[0]
+        return deleted
 
     def update_vehicles(
         self,

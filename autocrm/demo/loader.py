@@ -36,6 +36,20 @@ MODELS: dict[str, type[Model]] = {
 Rows = Mapping[str, list[tuple]]
 
 
+def open_ownership_periods() -> None:
+    """Every loaded vehicle's owner history: its owner's open period (set-based, as the
+    migration that introduced ownership did for the vehicles there were)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO customers_vehicleownership"
+            " (dealer_id, vehicle_id, customer_id, started_on, ended_on, how, created_at)"
+            " SELECT v.dealer_id, v.id, v.customer_id, v.purchase_date, NULL,"
+            " CASE WHEN v.bought_here THEN 'bought_here' ELSE 'entered' END, v.created_at"
+            " FROM customers_vehicle v WHERE NOT EXISTS"
+            " (SELECT 1 FROM customers_vehicleownership o WHERE o.vehicle_id = v.id)"
+        )
+
+
 def first_ids() -> dict[str, int]:
     """The first free primary key of every generated table."""
     ids = {}
@@ -253,6 +267,7 @@ def load(
             if progress:
                 progress(stats)
         writer.finish()
+        open_ownership_periods()
     finally:
         stop.set()
         producer.join(timeout=5)

@@ -167,6 +167,7 @@ def _write_chunks(
         if thread is not None:
             thread.close()  # raises the WriteFailed of a failed job
     progress.chunk = []
+    writer.finish(all_rows)
     return all_rows, plan
 
 

@@ -1,11 +1,19 @@
 """Match import rows to existing customers and vehicles and decide what each row does.
 
-A row belongs to the customer owning its VIN, else the customer with its ID number, else the
-customer with its normalized mobile (E.164) — for each key first among the dealer's records,
-then among the rows before it in the same file (so the same new person twice in a file is
-one customer). Within one file an earlier row wins: a later row of the same
-person only fills fields still empty. A file value replaces a stored one only when it is
-non-empty and different; a stored value is never blanked.
+A row is the person of an existing customer (or of an earlier row of the file) only when the
+identity rules say so (`autocrm.rules.identity.same_person`): the same ID number; the same
+mobile with a compatible name; the same VIN with a compatible or unknown name. A row that
+shares a mobile with a clearly different name is another person of the same household (or a
+driver of the organization): a customer of its own, linked to the other. A row with the VIN of
+someone else's vehicle and a clearly different owner is an ownership change: the vehicle moves
+to the newer owner, the other keeps it as a former vehicle. What is neither clearly the same
+nor clearly different becomes a customer of its own (duplicate detection puts the pair in the
+review queue); nothing is merged on a guess.
+
+When rows become one customer, each field keeps the best value (`_survive`): a real name over
+a placeholder, the more complete address, a verified record's values over a file's, the newer
+mobile as the contact number with the older one kept as another number; an empty value never
+blanks a stored one. Every number seen is kept (`Planned.numbers`).
 """
 
 from __future__ import annotations
@@ -18,8 +26,11 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, QuerySet
 
-from autocrm.customers.models import Customer, Vehicle
+from autocrm.customers.choices import AccuracyStatus, CustomerKind, HouseholdKind
+from autocrm.customers.models import ContactPoint, Customer, Vehicle
 from autocrm.imports.rows import ValidRow
+from autocrm.rules.identity import NameAgreement, PersonFacts, Verdict, same_person
+from autocrm.rules.names import is_placeholder_name
 from autocrm.rules.phones import is_suspicious_mobile
 
 #: Customer fields an import compares; each may bring derived fields along.
@@ -38,10 +49,15 @@ CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
     "employer": (),
     "remarks": (),
     "responsible_staff_id": (),
+    "rejected_values": (),
 }
 CUSTOMER_STORED = tuple(
     dict.fromkeys(f for main, deps in CUSTOMER_FIELDS.items() for f in (main, *deps))
 )
+#: Read with a stored customer for the identity rules and survivorship, never written
+CUSTOMER_READ = (*CUSTOMER_STORED, "accuracy_status")
+#: Fields whose value a verified record keeps against a file's
+VERIFIED_FIELDS = frozenset({"name", "mobile", "address", "id_number"})
 VEHICLE_FIELDS: dict[str, tuple[str, ...]] = {
     "vin": (),
     "plate_number": (),
@@ -74,17 +90,29 @@ class Planned:
     changed: set[str] = field(default_factory=set)
     owner: str = ""  # vehicles: the key of the customer entity
 
+    #: numbers seen beside the contact number: number → (kind, as written)
+    numbers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the numbers a stored customer held before the import (not written again)
+    stored_numbers: frozenset[str] = frozenset()
+
     def apply(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
         if self.existing_id is None and not self.locked:
             return self._first(incoming, spec)
         touched = False
         for main, deps in spec.items():
             value = incoming.get(main)
-            if value in ("", None) or main in self.locked:
+            if value in ("", None, []):
+                continue
+            if main in _SURVIVING:
+                if not _survive(self, main, value, incoming):
+                    continue
+            elif main in self.locked and main != "rejected_values":
                 continue
             self.locked.add(main)
             if main == "mileage_km" and (self.values.get(main) or 0) >= value:
                 continue  # an odometer only goes up
+            if main == "rejected_values" and isinstance(value, list):
+                value = incoming[main] = _union(self.values.get(main) or [], value)
             if self.values.get(main) != value:
                 touched = True
                 for name in (main, *deps):
@@ -95,6 +123,15 @@ class Planned:
                         else:
                             self.changed.discard(name)
         return touched
+
+    def facts(self) -> PersonFacts:
+        """The identity rules' view of this customer as planned now."""
+        return facts_of(self.values, self.numbers)
+
+    def keep_number(self, number: str, kind: str, raw: str) -> None:
+        """Keep a number seen for this customer (unless it is the contact number itself)."""
+        if number and number not in self.numbers and number != self.values.get(kind):
+            self.numbers[number] = (kind, raw)
 
     def _first(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
         """`apply` for the first row of a new record (nothing planned or stored yet): every
@@ -121,16 +158,130 @@ class Planned:
         return touched
 
 
+#: Fields that take the best value rather than the file's (see `_survive`)
+_SURVIVING = frozenset({"name", "mobile", "landline", "address", "responsible_staff_id"})
+
+
+def _union(old: list[Any], new: list[Any]) -> list[Any]:
+    return [*old, *(v for v in new if v not in old)]
+
+
+def address_rank(values: dict[str, Any]) -> int:
+    """How complete an address is: the parts it has, down to the house number."""
+    parts = ("province", "city", "district", "street", "house_number")
+    return sum(1 for p in parts if values.get(p))
+
+
+def _survive(planned: Planned, main: str, value: Any, incoming: dict[str, Any]) -> bool:
+    """Whether `value` replaces the planned value of `main` (best-value survivorship). A value
+    an earlier row of the file gave is kept against a later row's unless the later one is
+    better; a stored value gives way to the file's unless it is better or verified."""
+    current = planned.values.get(main)
+    if current in ("", None) or current == value:
+        planned.locked.add(main)
+        return True
+    from_file = main in planned.locked  # the current value came from this file
+    verified = planned.original.get("accuracy_status") == AccuracyStatus.VERIFIED
+    if verified and main in VERIFIED_FIELDS and not from_file:
+        if main == "mobile":
+            planned.keep_number(value, "mobile", incoming.get("mobile_raw", value))
+        return False
+    if main == "name":
+        fake_now, fake_new = is_placeholder_name(current), is_placeholder_name(value)
+        if fake_now != fake_new:
+            return fake_now  # a real name over a placeholder
+        return not from_file
+    if main == "address":
+        now_rank, new_rank = address_rank(planned.values), address_rank(incoming)
+        if now_rank != new_rank:
+            return new_rank > now_rank  # the more complete address
+        return not from_file
+    if main in ("mobile", "landline"):
+        # the newer number is the contact number; the older one is kept as another number
+        raw_key = "mobile_raw" if main == "mobile" else main
+        planned.numbers.pop(value, None)
+        old_raw = planned.values.get(raw_key) or current
+        planned.numbers[current] = (main, str(old_raw))
+        planned.locked.add(main)
+        return True
+    if main == "responsible_staff_id":
+        return False  # the consultant who has the customer keeps them
+    return not from_file
+
+
+def facts_of(values: dict[str, Any], numbers: dict[str, tuple[str, str]] | None = None) -> (
+    PersonFacts
+):  # fmt: skip
+    numbers = numbers or {}
+    mobiles = {n for n, (kind, _raw) in numbers.items() if kind == "mobile"}
+    landlines = {n for n, (kind, _raw) in numbers.items() if kind == "landline"}
+    if values.get("mobile"):
+        mobiles.add(values["mobile"])
+    if values.get("landline"):
+        landlines.add(values["landline"])
+    kind = values.get("kind") or ""  # a row without a 客户类型 column does not say
+    return PersonFacts(
+        name=values.get("name") or "",
+        kind=kind,
+        id_number=(values.get("id_number") or "").upper(),
+        uscc=(values.get("uscc") or "").upper(),
+        gender=values.get("gender") or "",
+        birth_date=values.get("birth_date"),
+        mobiles=frozenset(mobiles),
+        landlines=frozenset(landlines),
+    )
+
+
+def row_numbers(customer: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Every number a row gives: (kind, number, as written), the contact number first."""
+    out = []
+    if customer.get("mobile"):
+        out.append(("mobile", customer["mobile"], customer.get("mobile_raw") or ""))
+    if customer.get("landline"):
+        out.append(("landline", customer["landline"], customer["landline"]))
+    for kind, number, raw in customer.get("other_numbers") or ():
+        out.append((kind, number, raw))
+    return out
+
+
+@dataclass(frozen=True)
+class HouseholdLink:
+    """Two different people who share a number: one household, or an organization's drivers."""
+
+    first: str  # customer entity keys
+    second: str
+    number: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    """A vehicle seen with a clearly different owner."""
+
+    vin: str
+    previous: str  # customer entity keys
+    owner: str
+    on: Any  # the day the new owner has it from (None: unknown)
+    #: True when the row's owner is the earlier one (the vehicle stays with its owner; the
+    #: row's person is recorded as a former owner until `on`)
+    former: bool = False
+
+
 @dataclass
 class Plan:
     customers: dict[str, Planned] = field(default_factory=dict)
     vehicles: dict[str, Planned] = field(default_factory=dict)
     statuses: dict[int, str] = field(default_factory=dict)  # row number → status
+    entity_of: dict[int, str] = field(default_factory=dict)  # row number → customer entity
+    households: list[HouseholdLink] = field(default_factory=list)
+    owner_changes: list[OwnerChange] = field(default_factory=list)
+    #: file keys ("id:…", "m:…" for every number, "vin:…") → customer entities
+    file_keys: dict[str, list[str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         result = {NEW: 0, UPDATED: 0, UNCHANGED: 0, REJECTED: 0}
         for status in self.statuses.values():
-            result[status] += 1
+            result[status] = result.get(status, 0) + 1
         return result
 
 
@@ -166,18 +317,22 @@ class Matcher:
 
     Only records that existed when the matcher was made are found: an import writing chunk by
     chunk finds the records it created itself through its plan, as one file's rows find each
-    other (ids only grow, so those are the records with higher ids)."""
+    other (ids only grow, so those are the records with higher ids). A number finds every
+    customer who holds it, as contact number, landline or another number."""
 
     def __init__(self, dealer_id: int) -> None:
         self.dealer_id = dealer_id
         self.vehicle_by_vin: dict[str, dict[str, Any]] = {}
         self.customer_by_id_number: dict[str, int] = {}
-        self.customer_by_mobile: dict[str, int] = {}
+        self.customers_by_number: dict[str, list[int]] = {}
         self.customers: dict[int, dict[str, Any]] = {}
+        #: numbers each loaded customer holds beside its mobile and landline
+        self.numbers_of: dict[int, dict[str, tuple[str, str]]] = {}
         self.last_customer_id = Customer.objects.aggregate(m=Max("id"))["m"] or 0
         self.last_vehicle_id = Vehicle.objects.aggregate(m=Max("id"))["m"] or 0
         self._dealer_customers: int | None = None
         self._whole_dealer_loaded = False
+        self._numbers_looked_up: set[str] = set()
 
     @property
     def looks_up_keys(self) -> bool:
@@ -190,32 +345,44 @@ class Matcher:
     def _vehicles(self) -> QuerySet[Vehicle]:
         return Vehicle.objects.filter(dealer_id=self.dealer_id, id__lte=self.last_vehicle_id)
 
+    def _active(self) -> QuerySet[Customer]:
+        return self._customers().filter(merged_into__isnull=True, is_active=True)
+
     def load(self, rows: Sequence[ValidRow]) -> None:
         vins = {r.vehicle["vin"] for r in rows if r.vehicle and r.vehicle.get("vin")}
         id_numbers = {r.customer["id_number"] for r in rows if r.customer.get("id_number")}
-        mobiles = {r.customer["mobile"] for r in rows if r.customer.get("mobile")}
-        wanted_keys = len(vins) + len(id_numbers) + len(mobiles)
+        numbers = {n for r in rows for _k, n, _raw in row_numbers(r.customer)}
+        wanted_keys = len(vins) + len(id_numbers) + len(numbers)
         if self._whole_dealer_loaded:
             pass  # every key of the dealer's records is known
         elif wanted_keys >= WHOLE_DEALER_MIN_KEYS and self._dealer_count() <= wanted_keys:
             self._load_whole_dealer()
         else:
-            self._load_keys(vins, id_numbers, mobiles)
+            self._load_keys(vins, id_numbers, numbers)
         wanted = (
             {v["customer_id"] for v in self.vehicle_by_vin.values()}
             | set(self.customer_by_id_number.values())
-            | set(self.customer_by_mobile.values())
+            | {pk for pks in self.customers_by_number.values() for pk in pks}
         ) - self.customers.keys()
         for chunk in _chunks(wanted):
             for row in Customer.objects.filter(dealer_id=self.dealer_id, id__in=chunk).values(
-                "id", *CUSTOMER_STORED
+                "id", *CUSTOMER_READ
             ):
                 self.customers[row.pop("id")] = row
+            for pk, number, kind, raw in ContactPoint.objects.filter(
+                dealer_id=self.dealer_id, customer_id__in=chunk
+            ).values_list("customer_id", "number", "kind", "raw"):
+                self.numbers_of.setdefault(pk, {})[number] = (kind, raw)
 
     def _dealer_count(self) -> int:
         if self._dealer_customers is None:
             self._dealer_customers = self._customers().count()
         return self._dealer_customers
+
+    def _add_number(self, number: str, pk: int) -> None:
+        holders = self.customers_by_number.setdefault(number, [])
+        if pk not in holders:
+            holders.append(pk)
 
     def _load_whole_dealer(self) -> None:
         """The same lookups when the file has more keys than the dealer has customers: one
@@ -227,20 +394,31 @@ class Matcher:
             .values("id", "customer_id", *VEHICLE_STORED)
         ):
             self.vehicle_by_vin.setdefault(row["vin"], row)
-        active = self._customers().filter(merged_into__isnull=True, is_active=True)
-        for pk, number, mobile in active.order_by("id").values_list("id", "id_number", "mobile"):
+        for pk, number, mobile, landline in (
+            self._active().order_by("id").values_list("id", "id_number", "mobile", "landline")
+        ):
             if number:
                 self.customer_by_id_number.setdefault(number, pk)
             if mobile:
-                self.customer_by_mobile.setdefault(mobile, pk)
+                self._add_number(mobile, pk)
+            if landline:
+                self._add_number(landline, pk)
+        for pk, number in (
+            ContactPoint.objects.filter(
+                dealer_id=self.dealer_id, customer_id__lte=self.last_customer_id
+            )
+            .order_by("customer_id")
+            .values_list("customer_id", "number")
+        ):
+            self._add_number(number, pk)
         self._whole_dealer_loaded = True
 
-    def _load_keys(self, vins: set[str], id_numbers: set[str], mobiles: set[str]) -> None:
+    def _load_keys(self, vins: set[str], id_numbers: set[str], numbers: set[str]) -> None:
         with _btree_lookups():
-            self._look_up(vins, id_numbers, mobiles)
+            self._look_up(vins, id_numbers, numbers)
 
-    def _look_up(self, vins: set[str], id_numbers: set[str], mobiles: set[str]) -> None:
-        active = self._customers().filter(merged_into__isnull=True, is_active=True)
+    def _look_up(self, vins: set[str], id_numbers: set[str], numbers: set[str]) -> None:
+        active = self._active()
         for chunk in _chunks(vins - self.vehicle_by_vin.keys()):
             for row in (
                 self._vehicles().filter(vin__in=chunk).values("id", "customer_id", *VEHICLE_STORED)
@@ -251,80 +429,212 @@ class Matcher:
                 active.filter(id_number__in=chunk).order_by("id").values_list("id", "id_number")
             ):
                 self.customer_by_id_number.setdefault(number, pk)
-        for chunk in _chunks(mobiles - self.customer_by_mobile.keys()):
+        new_numbers = numbers - self._numbers_looked_up
+        self._numbers_looked_up |= new_numbers
+        mobiles = {n for n in new_numbers if n.startswith("+")}
+        landlines = new_numbers - mobiles
+        for chunk in _chunks(mobiles):
             for pk, mobile in (
                 active.filter(mobile__in=chunk).order_by("id").values_list("id", "mobile")
             ):
-                self.customer_by_mobile.setdefault(mobile, pk)
+                self._add_number(mobile, pk)
+        for chunk in _chunks(landlines):
+            for pk, landline in (
+                active.filter(landline__in=chunk).order_by("id").values_list("id", "landline")
+            ):
+                self._add_number(landline, pk)
+        for chunk in _chunks(new_numbers):
+            for pk, number in (
+                ContactPoint.objects.filter(
+                    dealer_id=self.dealer_id,
+                    number__in=chunk,
+                    customer_id__lte=self.last_customer_id,
+                )
+                .order_by("customer_id")
+                .values_list("customer_id", "number")
+            ):
+                self._add_number(number, pk)
 
 
 def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = None) -> Plan:
     """Add the rows' effect to `plan` (rows in file order)."""
     plan = plan or Plan()
     matcher.load([r for r in rows if not r.errors])
-    file_keys: dict[str, str] = {}  # "vin:…" / "id:…" / "m:…" → customer entity key
-    if hasattr(plan, "_file_keys"):
-        file_keys = plan._file_keys  # type: ignore[attr-defined]
-    plan._file_keys = file_keys  # type: ignore[attr-defined]
     for row in rows:
         if row.errors:
             plan.statuses[row.number] = REJECTED
             continue
-        customer, vehicle = row.customer, row.vehicle
-        keys = []
-        if vehicle and vehicle.get("vin"):
-            keys.append(("vin:" + vehicle["vin"], _db_owner_of_vin(matcher, vehicle["vin"])))
-        if customer.get("id_number"):
-            number = customer["id_number"]
-            keys.append(("id:" + number, matcher.customer_by_id_number.get(number)))
-        if customer.get("mobile") and not is_suspicious_mobile(customer["mobile"]):
-            # A made-up number (13800138000) is typed for many people: never a match key.
-            keys.append(
-                ("m:" + customer["mobile"], matcher.customer_by_mobile.get(customer["mobile"]))
-            )
-        entity_key = None
-        for file_key, db_id in keys:
-            entity_key = f"c{db_id}" if db_id else file_keys.get(file_key)
-            if entity_key:
-                break
-        status = UNCHANGED
-        if entity_key is None:
-            entity_key = f"r{row.number}"
-        entity = plan.customers.get(entity_key)
-        if entity is None:
-            if entity_key.startswith("c"):
-                db_id = int(entity_key[1:])
-                original = matcher.customers[db_id]
-                entity = Planned(db_id, original, dict(original))
-            else:
-                entity = Planned(None, {}, {})
-                status = NEW
-            plan.customers[entity_key] = entity
-        if entity.apply(customer, CUSTOMER_FIELDS) and status != NEW:
-            status = UPDATED
-        for file_key, _db_id in keys:
-            file_keys.setdefault(file_key, entity_key)
-        if vehicle and vehicle.get("vin"):
-            vin = vehicle["vin"]
-            planned_vehicle = plan.vehicles.get(vin)
-            if planned_vehicle is None:
-                stored = matcher.vehicle_by_vin.get(vin)
-                if stored is not None:
-                    original = {k: stored[k] for k in VEHICLE_STORED}
-                    planned_vehicle = Planned(stored["id"], original, dict(original))
-                    planned_vehicle.owner = f"c{stored['customer_id']}"
-                else:
-                    planned_vehicle = Planned(None, {}, {}, owner=entity_key)
-                    if status != NEW:
-                        status = UPDATED
-                plan.vehicles[vin] = planned_vehicle
-            if planned_vehicle.apply(vehicle, VEHICLE_FIELDS) and status != NEW:
-                status = UPDATED
-        row.entity = entity_key
-        plan.statuses[row.number] = status
+        _plan_row(row, matcher, plan)
     return plan
 
 
-def _db_owner_of_vin(matcher: Matcher, vin: str) -> int | None:
+def _entity(plan: Plan, matcher: Matcher, key: str) -> Planned:
+    """The planned customer of an entity key ("c<id>": a stored one, loaded on first use)."""
+    entity = plan.customers.get(key)
+    if entity is None:
+        db_id = int(key[1:])
+        original = matcher.customers[db_id]
+        entity = Planned(db_id, original, dict(original))
+        entity.numbers = dict(matcher.numbers_of.get(db_id, {}))
+        entity.stored_numbers = frozenset(entity.numbers)
+        plan.customers[key] = entity
+    return entity
+
+
+def _candidates(row: ValidRow, matcher: Matcher, plan: Plan) -> list[tuple[str, str]]:
+    """The customers the row could be, with what they share: ("id" | "number" | "vin", key);
+    the ID number's first, then the numbers', then the vehicle's owner."""
+    customer, vehicle = row.customer, row.vehicle
+    found: dict[str, str] = {}
+
+    def add(key: str | None, how: str) -> None:
+        if key and key not in found:
+            found[key] = how
+
+    number = customer.get("id_number")
+    if number:
+        db_id = matcher.customer_by_id_number.get(number)
+        add(f"c{db_id}" if db_id else None, "id")
+        for key in plan.file_keys.get("id:" + number, ()):
+            add(key, "id")
+    for _kind, phone, _raw in row_numbers(customer):
+        if _kind == "mobile" and is_suspicious_mobile(phone):
+            continue  # a made-up number (13800138000) is typed for many people
+        for db_id in matcher.customers_by_number.get(phone, ()):
+            if db_id in matcher.customers:
+                add(f"c{db_id}", "number")
+        for key in plan.file_keys.get("m:" + phone, ()):
+            add(key, "number")
+    vin = vehicle.get("vin") if vehicle else None
+    if vin:
+        add(_owner_of_vin(plan, matcher, vin), "vin")
+    return list(found.items())
+
+
+def _owner_of_vin(plan: Plan, matcher: Matcher, vin: str) -> str | None:
+    planned = plan.vehicles.get(vin)
+    if planned is not None:
+        return planned.owner
     stored = matcher.vehicle_by_vin.get(vin)
-    return stored["customer_id"] if stored else None
+    return f"c{stored['customer_id']}" if stored else None
+
+
+def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
+    customer, vehicle = row.customer, row.vehicle
+    facts = facts_of(customer, {n: (k, r) for k, n, r in row_numbers(customer)})
+    entity_key: str | None = None
+    different: list[tuple[str, str]] = []  # (entity, shared number) of other people
+    for key, how in _candidates(row, matcher, plan):
+        other = _entity(plan, matcher, key)
+        decision = same_person(facts, other.facts())
+        if decision.verdict is Verdict.SAME or (
+            how == "vin"
+            and decision.verdict is Verdict.UNSURE
+            and (decision.names.compatible or _vehicle_row_of_owner(facts, decision.names))
+        ):  # the owner's vehicle under a compatible name is the owner's
+            entity_key = key
+            break
+        if decision.verdict is Verdict.DIFFERENT and how == "number":
+            shared = (facts.mobiles | facts.landlines) & (
+                other.facts().mobiles | other.facts().landlines
+            )
+            if shared:
+                different.append((key, min(shared)))
+    status = UNCHANGED
+    if entity_key is None:
+        entity_key = f"r{row.number}"
+        plan.customers[entity_key] = Planned(None, {}, {})
+        status = NEW
+    entity = plan.customers[entity_key]
+    if entity.apply(customer, CUSTOMER_FIELDS) and status != NEW:
+        status = UPDATED
+    for kind, phone, raw in row_numbers(customer):
+        if phone != entity.values.get(kind):
+            before = len(entity.numbers)
+            entity.keep_number(phone, kind, raw)
+            if len(entity.numbers) > before and status != NEW:
+                status = UPDATED
+    for other_key, number in different:
+        organization = CustomerKind.ORGANIZATION in (
+            entity.values.get("kind"), plan.customers[other_key].values.get("kind"),
+        )  # fmt: skip
+        kind = HouseholdKind.ORGANIZATION if organization else HouseholdKind.FAMILY
+        plan.households.append(HouseholdLink(other_key, entity_key, number, kind))
+    _index(plan, entity_key, entity, customer)
+    if vehicle and vehicle.get("vin"):
+        status = _plan_vehicle(row, matcher, plan, entity_key, status)
+    row.entity = entity_key
+    plan.entity_of[row.number] = entity_key
+    plan.statuses[row.number] = status
+
+
+def _vehicle_row_of_owner(facts: PersonFacts, names: NameAgreement) -> bool:
+    """A row with a vehicle's VIN and no identity that tells another person (no name or a
+    placeholder without a surname, no ID number): the owner's vehicle data (a service visit)."""
+    return names is NameAgreement.UNKNOWN and not facts.identity_number
+
+
+def _index(plan: Plan, key: str, entity: Planned, customer: dict[str, Any]) -> None:
+    """Let later rows of the file find this customer by its ID number and every number."""
+    keys = []
+    number = entity.values.get("id_number") or customer.get("id_number")
+    if number:
+        keys.append("id:" + number)
+    for _kind, phone, _raw in row_numbers(customer):
+        keys.append("m:" + phone)
+    for file_key in keys:
+        holders = plan.file_keys.setdefault(file_key, [])
+        if key not in holders:
+            holders.append(key)
+
+
+def _plan_vehicle(row: ValidRow, matcher: Matcher, plan: Plan, entity_key: str, status: str) -> str:
+    assert row.vehicle is not None
+    vehicle = row.vehicle
+    vin = vehicle["vin"]
+    planned = plan.vehicles.get(vin)
+    if planned is None:
+        stored = matcher.vehicle_by_vin.get(vin)
+        if stored is not None:
+            original = {k: stored[k] for k in VEHICLE_STORED}
+            planned = Planned(stored["id"], original, dict(original))
+            planned.owner = f"c{stored['customer_id']}"
+        else:
+            planned = Planned(None, {}, {}, owner=entity_key)
+            if status != NEW:
+                status = UPDATED
+        plan.vehicles[vin] = planned
+    if planned.owner != entity_key:
+        owner = _entity(plan, matcher, planned.owner)
+        entity = plan.customers[entity_key]
+        if same_person(entity.facts(), owner.facts()).verdict is Verdict.DIFFERENT:
+            return _owner_change(row, plan, planned, entity_key, status)
+        # not clearly another person: the vehicle stays with its owner, and duplicate
+        # detection compares the two customers (they share the VIN)
+        return status
+    if planned.apply(vehicle, VEHICLE_FIELDS) and status != NEW:
+        status = UPDATED
+    return status
+
+
+def _owner_change(row: ValidRow, plan: Plan, planned: Planned, entity_key: str, status: str) -> str:
+    """The row's person is clearly not the vehicle's owner: a used car sold on. The row with
+    the later purchase date is the newer owner; without dates, the row is (it is the newer
+    record)."""
+    assert row.vehicle is not None
+    vin = row.vehicle["vin"]
+    row_date = row.vehicle.get("purchase_date")
+    owner_date = planned.values.get("purchase_date")
+    if row_date and owner_date and row_date < owner_date:
+        plan.owner_changes.append(
+            OwnerChange(vin, entity_key, planned.owner, owner_date, former=True)
+        )
+        return status if status == NEW else UPDATED
+    plan.owner_changes.append(OwnerChange(vin, planned.owner, entity_key, row_date))
+    planned.owner = entity_key
+    # the new owner's purchase: its date and price replace the previous owner's
+    for name in ("purchase_date", "purchase_price"):
+        if name in planned.locked:
+            planned.locked.discard(name)
+    planned.apply(row.vehicle, VEHICLE_FIELDS)
+    return status if status == NEW else UPDATED

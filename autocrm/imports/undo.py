@@ -19,6 +19,9 @@ from autocrm.imports.models import ImportBatch, ImportChange, ImportStatus
 from autocrm.imports.policies import ensure_can_import
 from autocrm.tenancy.models import Staff
 
+#: What an import links to its customers besides their records, undone first.
+LINKS = ("contact_point", "household_member", "household", "ownership")
+
 
 def _from_json(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
     """Values stored as JSON (an `ImportChange`'s before/after) back as the fields' types."""
@@ -132,6 +135,13 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
     with customer_writes(
         dealer_id=batch.dealer_id, actor=actor, reason=reason, now=timezone.now()
     ) as writes:
+        for model_name in LINKS:  # numbers, households and owners first
+            mine = [c for c in changes if c.model == model_name]
+            created = [c.object_id for c in mine if c.action == "created"]
+            if created:
+                result[model_name] = writes.delete_links(model_name, created)
+            if model_name == "ownership":
+                writes.reopen_periods([c.object_id for c in mine if c.action == "updated"])
         for model_name, model in (("vehicle", Vehicle), ("customer", Customer)):
             mine = [c for c in changes if c.model == model_name]
             created = [c.object_id for c in mine if c.action == "created"]

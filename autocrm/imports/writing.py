@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrm.core.bulk import build, copy_insert, next_ids, refresh_statistics
-from autocrm.customers.choices import CustomerKind, MileageSource
+from autocrm.customers.choices import CustomerKind, MileageSource, OwnershipHow, PhoneSource
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.customers.writes import CustomerWrites, customer_writes
 from autocrm.imports.derived import new_customer_derived
-from autocrm.imports.matching import Plan, Planned
-from autocrm.imports.models import ImportBatch, ImportChange
+from autocrm.imports.matching import REJECTED, Plan, Planned
+from autocrm.imports.models import ImportBatch, ImportChange, ImportRow
 from autocrm.imports.rows import ValidRow
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
@@ -109,6 +109,7 @@ class BatchWriter:
         self.derived_of: dict[int, dict[str, Any]] = {}
         self.created = 0
         self._analyze_at = ANALYZE_FIRST
+        self._listed_under: dict[str, str] = {}  # VIN → the customer its vehicle is listed at
 
     def add(self, rows: list[ValidRow]) -> list[str]:
         """Take in planned rows; returns the customers they have something to write for."""
@@ -127,9 +128,17 @@ class BatchWriter:
             vin = row.vehicle.get("vin") if row.vehicle else None
             if vin:
                 vehicle = self.plan.vehicles[vin]
+                listed = self._listed_under.get(vin)
+                if listed is not None and listed != vehicle.owner:
+                    # sold on: the vehicle's writes go with its new owner from now on (the
+                    # move itself is written by `finish`)
+                    self.vehicles_of[listed] = [
+                        (v, p) for v, p in self.vehicles_of[listed] if p is not vehicle
+                    ]
                 own = self.vehicles_of.setdefault(vehicle.owner, [])
                 if all(v is not vehicle for _vin, v in own):
                     own.append((vin, vehicle))
+                self._listed_under[vin] = vehicle.owner
                 touched[vehicle.owner] = None
         return [k for k in touched if self._has_work(k, self.plan.customers[k])]
 
@@ -212,7 +221,12 @@ class BatchWriter:
         upd_keys = [k for k in job.keys if customers[k].existing_id and customers[k].changed]
         rows = []
         for key in new_keys:
-            values = {"kind": CustomerKind.PERSON, **customers[key].values}
+            # without a known consultant a customer stays unassigned (not the importing clerk's)
+            values = {
+                "kind": CustomerKind.PERSON,
+                "responsible_staff_id": None,
+                **customers[key].values,
+            }
             if key in job.customer_ids:
                 values["id"] = job.customer_ids[key]
             derived = job.derived[key]
@@ -268,7 +282,9 @@ class BatchWriter:
                     new_rows.append(values)
                 elif planned.changed:
                     upd_vehicles.append(planned)
-        new_vehicles = writes.create_vehicles(new_rows, source=MileageSource.IMPORT)
+        new_vehicles = writes.create_vehicles(
+            new_rows, source=MileageSource.IMPORT, how=OwnershipHow.IMPORTED
+        )
         if new_vehicles:
             job.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
             changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
@@ -295,6 +311,96 @@ class BatchWriter:
                 ],
             )
         return changes
+
+    def finish(self, rows: list[ValidRow]) -> None:
+        """Once every chunk is written: the numbers seen beside the contact numbers, the
+        households of people who share a number, the vehicles sold on, and what became of
+        each row — in one transaction, recorded for undo."""
+        plan = self.plan
+        ids = {k: p.existing_id for k, p in plan.customers.items() if p.existing_id}
+        changes: list[ImportChange] = []
+        with transaction.atomic():
+            with customer_writes(
+                dealer_id=self.dealer.pk, actor=self.actor, reason=self.reason, now=self.now
+            ) as writes:
+                points = [
+                    {"customer_id": ids[key], "number": number, "kind": kind,
+                     "raw": raw[:40], "source": PhoneSource.IMPORT}
+                    for key, planned in plan.customers.items()
+                    if key in ids
+                    for number, (kind, raw) in planned.numbers.items()
+                    if number not in planned.stored_numbers
+                    and number not in (planned.values.get("mobile"), planned.values.get("landline"))
+                ]  # fmt: skip
+                created = writes.add_contact_points(points)
+                households, members = writes.link_households(
+                    [
+                        (ids[link.first], ids[link.second], link.number, link.kind)
+                        for link in plan.households
+                        if link.first in ids and link.second in ids
+                    ]
+                )
+                opened = writes.former_owners(
+                    [
+                        (plan.vehicles[c.vin].existing_id, ids[c.previous], c.on,
+                         OwnershipHow.IMPORTED)
+                        for c in plan.owner_changes
+                        if c.former and c.previous in ids
+                    ]
+                )  # fmt: skip
+                more, closed, moved = writes.transfer_vehicles(
+                    [
+                        (plan.vehicles[c.vin].existing_id, ids[c.previous], ids[c.owner], c.on,
+                         OwnershipHow.TRANSFERRED)
+                        for c in plan.owner_changes
+                        if not c.former and c.previous in ids and c.owner in ids
+                    ]
+                )  # fmt: skip
+            for model, pks in (
+                ("contact_point", created), ("household", households),
+                ("household_member", members), ("ownership", opened + more),
+            ):  # fmt: skip
+                if pks:
+                    changes.append(self._created(model, pks))
+            for period in closed:
+                changes.append(self._link_updated("ownership", period, {"ended_on": None}))
+            for vehicle_id, before in moved:
+                changes.append(self._link_updated("vehicle", vehicle_id, {"customer_id": before}))
+            copy_insert(ImportChange, changes, set_pks=False)
+            copy_insert(ImportRow, self._row_outcomes(rows, ids), set_pks=False)
+
+    def _row_outcomes(self, rows: list[ValidRow], ids: dict[str, int]) -> list[ImportRow]:
+        plan = self.plan
+        out = []
+        for row in rows:
+            status = plan.statuses.get(row.number, REJECTED)
+            vin = row.vehicle.get("vin") if row.vehicle else None
+            vehicle = plan.vehicles.get(vin) if vin and status != REJECTED else None
+            problems = getattr(row, "problems", None) or row.errors
+            out.append(
+                build(
+                    ImportRow,
+                    {
+                        "dealer_id": self.dealer.pk,
+                        "batch_id": self.batch.pk,
+                        "number": row.number,
+                        "customer_id": ids.get(plan.entity_of.get(row.number, "")),
+                        "vehicle_id": vehicle.existing_id if vehicle else None,
+                        "status": status,
+                        "problems": [p.as_dict() for p in problems] or None,
+                    },
+                )
+            )
+        return out
+
+    def _link_updated(self, model: str, pk: int, before: dict[str, Any]) -> ImportChange:
+        return build(
+            ImportChange,
+            {
+                "dealer_id": self.dealer.pk, "batch_id": self.batch.pk, "model": model,
+                "object_id": pk, "action": "updated", "before": jsonable(before), "after": {},
+            },
+        )  # fmt: skip
 
     def _created(self, model: str, pks: list[int]) -> ImportChange:
         return build(

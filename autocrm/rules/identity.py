@@ -178,16 +178,39 @@ def _latin_agreement(latin: NameParts, han: NameParts) -> NameAgreement:
     return NameAgreement.DIFFERENT
 
 
+_LEGAL_FORM_RE = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|分公司|总公司|公司|集团|股份)$")
+_PLACE_PREFIX_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}(?:省|市|自治区))+")
+
+
+def organization_core(name: str) -> str:
+    """An organization's name without its place and legal form: 深圳市腾飞科技有限公司 →
+    腾飞科技 (how staff shorten it)."""
+    core = _TRAILING_BRACKETS_RE.sub("", name)
+    core = _PLACE_PREFIX_RE.sub("", core)
+    for _ in range(2):
+        core = _LEGAL_FORM_RE.sub("", core)
+    return core
+
+
+_TRAILING_BRACKETS_RE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
 def compare_names(a: str, b: str, *, kind_a: str = "person", kind_b: str = "person") -> (
     NameAgreement
 ):  # fmt: skip
     """How two customers' names agree (the Chinese name comparison of domain.md §2)."""
     pa, pb = name_parts(a, kind_a), name_parts(b, kind_b)
     if pa.organization or pb.organization:
-        if pa.organization and pb.organization:
-            return NameAgreement.EXACT if pa.text == pb.text else NameAgreement.DIFFERENT
         if not pa.text or not pb.text:
             return NameAgreement.UNKNOWN
+        if pa.text == pb.text:
+            return NameAgreement.EXACT
+        core_a, core_b = organization_core(pa.text), organization_core(pb.text)
+        if pa.organization and pb.organization or "" in (kind_a, kind_b):
+            # 深圳市腾飞科技有限公司 / 腾飞科技有限公司 / 腾飞科技 (a row that does not say
+            # whether it is an organization)
+            if core_a and core_b and (core_a in core_b or core_b in core_a):
+                return NameAgreement.HOMOPHONE
         return NameAgreement.DIFFERENT
     if not pa.text or not pb.text:
         return NameAgreement.UNKNOWN
@@ -267,7 +290,13 @@ class PersonFacts:
 
     @property
     def identity_number(self) -> str:
-        return self.uscc if self.kind == "organization" else self.id_number
+        """The ID number (a person's) or the USCC (an organization's); a record that does not
+        say which it is has the one it holds."""
+        if self.kind == "organization":
+            return self.uscc
+        if self.kind == "person":
+            return self.id_number
+        return self.id_number or self.uscc
 
 
 @dataclass(frozen=True)
@@ -289,7 +318,7 @@ def shared_mobiles(a: PersonFacts, b: PersonFacts) -> frozenset[str]:
 def same_person(a: PersonFacts, b: PersonFacts) -> Decision:
     """Whether two records are one person, by the identity rules (module docstring)."""
     names = compare_names(a.name, b.name, kind_a=a.kind, kind_b=b.kind)
-    if a.kind != b.kind and a.name and b.name:
+    if a.kind and b.kind and a.kind != b.kind and a.name and b.name:
         return Decision(Verdict.DIFFERENT, "person_and_organization", names)
     ida, idb = a.identity_number, b.identity_number
     if ida and idb:

@@ -112,7 +112,7 @@ def test_preview_writes_nothing_and_apply_creates(cr_a, dealer_a) -> None:
         assert zhang.name_pinyin == "zhangwei" and zhang.given_name == "伟"
         assert zhang.birth_date == dt.date(1990, 3, 7) and zhang.gender == "M"
         assert (zhang.province, zhang.district) == ("广东省", "南山区")
-        assert zhang.responsible_staff == cr_a
+        assert zhang.responsible_staff is None  # no consultant in the file: unassigned
         assert zhang.accuracy_score > 0 and zhang.quality_issues
         assert sorted(zhang.vehicles.values_list("vin", flat=True)) == sorted([VIN1, VIN3])
         v3 = Vehicle.objects.get(vin=VIN3)
