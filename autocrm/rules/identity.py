@@ -206,11 +206,11 @@ def compare_names(a: str, b: str, *, kind_a: str = "person", kind_b: str = "pers
         if pa.text == pb.text:
             return NameAgreement.EXACT
         core_a, core_b = organization_core(pa.text), organization_core(pb.text)
-        if pa.organization and pb.organization or "" in (kind_a, kind_b):
-            # 深圳市腾飞科技有限公司 / 腾飞科技有限公司 / 腾飞科技 (a row that does not say
-            # whether it is an organization)
-            if core_a and core_b and (core_a in core_b or core_b in core_a):
-                return NameAgreement.HOMOPHONE
+        # 深圳市腾飞科技有限公司 / 腾飞科技有限公司 / 腾飞科技 (a row that does not say whether
+        # it is an organization)
+        comparable = (pa.organization and pb.organization) or "" in (kind_a, kind_b)
+        if comparable and core_a and core_b and (core_a in core_b or core_b in core_a):
+            return NameAgreement.HOMOPHONE
         return NameAgreement.DIFFERENT
     if not pa.text or not pb.text:
         return NameAgreement.UNKNOWN
@@ -246,9 +246,11 @@ def compare_names(a: str, b: str, *, kind_a: str = "person", kind_b: str = "pers
     if not pa.surname or not pb.surname:
         return NameAgreement.DIFFERENT  # not Chinese personal names, and not equal
     if pa.surname != pb.surname:
-        if [fuzzy_syllable(s) for s in pa.surname] == [fuzzy_syllable(s) for s in pb.surname]:
-            if _given_agreement(pa, pb) >= NameAgreement.NEAR_SOUND:
-                return NameAgreement.NEAR_SOUND
+        fuzzy_a = [fuzzy_syllable(s) for s in pa.surname]
+        if fuzzy_a == [fuzzy_syllable(s) for s in pb.surname] and (
+            _given_agreement(pa, pb) >= NameAgreement.NEAR_SOUND
+        ):
+            return NameAgreement.NEAR_SOUND
         return NameAgreement.DIFFERENT
     return max(_given_agreement(pa, pb), NameAgreement.DIFFERENT_GIVEN)
 
