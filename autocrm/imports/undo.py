@@ -60,9 +60,8 @@ class UndoConflict:
 def _conflicts(batch: ImportBatch) -> list[UndoConflict]:
     conflicts: list[UndoConflict] = []
     changes = _entries(batch)
-    created_vehicles = {
-        c.object_id for c in changes if c.model == "vehicle" and c.action == "created"
-    }
+    # the vehicles it created, and those it moved to a new owner (a car sold on)
+    created_vehicles = {c.object_id for c in changes if c.model == "vehicle"}
     for model_name, model in (("customer", Customer), ("vehicle", Vehicle)):
         ids = [c.object_id for c in changes if c.model == model_name]
         later: set[int] = set()

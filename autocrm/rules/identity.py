@@ -33,7 +33,7 @@ from autocrm.rules.names import (
     is_placeholder_name,
 )
 from autocrm.rules.phones import is_suspicious_mobile
-from autocrm.rules.text import clean_text, to_simplified
+from autocrm.rules.text import clean_name, to_simplified
 
 
 class NameAgreement(enum.IntEnum):
@@ -70,7 +70,7 @@ _HAN_RE = re.compile(r"^[\u4e00-\u9fff]{2,5}$")
 
 
 def _cleaned(name: str) -> str:
-    return to_simplified(clean_text(name or "")).strip().lower()
+    return to_simplified(clean_name(name or "")).strip().lower()
 
 
 def split_chinese_name(name: str) -> tuple[str, str]:
@@ -214,7 +214,7 @@ def compare_names(a: str, b: str, *, kind_a: str = "person", kind_b: str = "pers
         return NameAgreement.DIFFERENT
     if not pa.text or not pb.text:
         return NameAgreement.UNKNOWN
-    if clean_text(a).strip().lower() == clean_text(b).strip().lower():
+    if clean_name(a).lower() == clean_name(b).lower():
         return NameAgreement.EXACT
     if pa.text == pb.text:
         return NameAgreement.SCRIPT if not pa.placeholder else NameAgreement.SURNAME_ONLY
