@@ -476,7 +476,7 @@ def test_key_lookups_leave_the_planner_settings_as_they_were(cr_a, dealer_a) -> 
             cursor.execute("SHOW enable_bitmapscan")
             assert cursor.fetchone() == ("on",)
         matcher._load_keys(set(), set(), {"+8613912345678"})
-        assert matcher.customer_by_mobile == {}
+        assert matcher.customers_by_number == {}
 
 
 def _threaded_file() -> bytes:
