@@ -102,11 +102,15 @@ class FieldErrors:
             raise ValidationError(self.errors)
 
 
-def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, Any]:
+def clean_customer_fields(
+    data: Mapping[str, Any], *, kind: str, near_province: str = ""
+) -> dict[str, Any]:
     """Validate and normalize the customer fields present in `data`.
 
     Only keys present in `data` are returned, so an update can be partial. Raises one
-    ValidationError with every problem keyed by field.
+    ValidationError with every problem keyed by field. `near_province` is the dealer's
+    province: an address naming only a district found in several provinces (南山区) is taken
+    to be the one in it.
     """
     errors = FieldErrors()
     out: dict[str, Any] = {}
@@ -115,7 +119,7 @@ def clean_customer_fields(data: Mapping[str, Any], *, kind: str) -> dict[str, An
         data = {**data, "gender": GENDER_SPELLINGS.get(spelled, data["gender"])}
     _clean_kind_and_name(data, out, errors)
     _clean_contact_points(data, out, errors)
-    _clean_address(data, out, errors)
+    _clean_address(data, out, errors, near_province=near_province)
     _clean_uscc(data, out, errors, kind=kind)
     _clean_identity(data, out, errors)
     for text_field in TEXT_FIELDS:
@@ -159,19 +163,24 @@ def _clean_contact_points(
         out["email"] = errors.run("email", lambda: validate_email(raw)) if raw else ""
 
 
-def _clean_address(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
-    """The address, complete and parsed into its parts, and the postcode."""
+def _clean_address(
+    data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors, *, near_province: str
+) -> None:
+    """The address, complete and parsed into its parts, and the postcode. A compound without
+    a road (香山小区7栋) is stored as the street, its building as the house number."""
     if "address" in data:
         raw = clean_text(data["address"])
         if raw:
-            parsed = errors.run("address", lambda: validate_address_complete(raw))
+            parsed = errors.run(
+                "address", lambda: validate_address_complete(raw, near_province=near_province)
+            )
             if parsed is not None:
                 out.update(
                     address=raw,
                     province=parsed.province,
                     city=parsed.city,
                     district=parsed.district,
-                    street=parsed.street,
+                    street=parsed.street or parsed.compound,
                     house_number=parsed.house_number,
                 )
         else:

@@ -105,7 +105,11 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     if not can_create_customer(actor):
         raise PermissionDenied(_("Your role may not create customers."))
     kind = data.get("kind") or CustomerKind.PERSON
-    values = clean_customer_fields({"name": "", **data, "kind": kind}, kind=kind)
+    if actor.dealer is None:  # HQ and operators create no customers (own_dealer_id refuses)
+        raise PermissionDenied
+    values = clean_customer_fields(
+        {"name": "", **data, "kind": kind}, kind=kind, near_province=actor.dealer.province
+    )
     responsible = values.pop("responsible_staff", None) or actor
     values["responsible_staff"] = responsible
     _check_dictionaries(actor.own_dealer_id, values)
@@ -137,7 +141,7 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
         data.setdefault("id_type", customer.id_type)
         data.setdefault("birth_date", customer.birth_date)
         data.setdefault("gender", customer.gender)
-    values = clean_customer_fields(data, kind=kind)
+    values = clean_customer_fields(data, kind=kind, near_province=customer.dealer.province)
     _check_dictionaries(customer.dealer_id, values)
     hobbies = values.pop("hobbies", None)
     changed = False

@@ -7,6 +7,8 @@ import functools
 import re
 from collections.abc import Sequence
 
+from autocrm.rules.regions import PSEUDO_REGION_NAMES
+
 _DIVISION_SUFFIXES = (
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
     "地区", "新区", "省", "市", "区", "县", "旗", "盟",
@@ -14,7 +16,7 @@ _DIVISION_SUFFIXES = (
 
 
 #: What a province/city/district column holds when there is no such level.
-_NO_DIVISION = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+_NO_DIVISION = PSEUDO_REGION_NAMES
 
 
 #: Characters after a short name (朝阳) that make it part of a street name (朝阳路), not 朝阳区.

@@ -1,76 +1,114 @@
-"""China's administrative divisions (GB/T 2260): the province table, the city and county names
-of python-stdnum's ``cn/loc`` data with their history, and the province characters of plates.
+"""China's administrative divisions (GB/T 2260) from one source: python-stdnum's ``cn/loc``
+data, which lists every province, prefecture and county code with the names it has had and
+the years of each (``[1983-1992]宝安县``), and the province characters of plates.
 
-Kept here once for the address parser, the ID-number check, the quality rules and the import.
+Kept here once for the address parser, the ID-number check, the quality rules and the import
+(docs/adr/0008-administrative-divisions.md says why no other package is used). What the data
+cannot say is which district an abolished one was merged into (崇文区 into 东城区); those few
+merges of the big cities are listed in ``_MERGED_INTO``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from stdnum import numdb
 
-#: Province abbreviations that start a licence plate (GA 36).
+#: Province abbreviations that start a licence plate (GA 36). Plate data, not a division table.
 PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 
+#: Names that stand for "no such level" in GB/T 2260 tables and in spreadsheets' columns.
 PSEUDO_REGION_NAMES = frozenset(
-    {"市辖区", "县", "省直辖县级行政单位", "自治区直辖县级行政单位", "省直辖行政单位"}
+    {
+        "市辖区",
+        "县",
+        "省直辖县级行政单位",
+        "自治区直辖县级行政单位",
+        "省直辖行政单位",
+        "省直辖县级行政区划",
+        "自治区直辖县级行政区划",
+    }
 )
 _REGION_ENTRY_RE = re.compile(r"^(?:\[(?P<start>\d*)-(?P<end>\d*)\])?(?P<name>.+)$")
+# stdnum writes the two SARs and 大兴安岭's districts in traditional characters (加格達奇區)
+_TO_SIMPLIFIED = str.maketrans({"別": "别", "區": "区", "門": "门", "達": "达", "嶺": "岭"})
+
+_ETHNIC_RE = re.compile(
+    "朝鲜族|蒙古族|蒙古|藏族|回族|苗族|侗族|布依族|土家族|彝族|白族|傣族|哈尼族|壮族|景颇族|"
+    "傈僳族|羌族|哈萨克|柯尔克孜|黎族|维吾尔|满族|畲族|瑶族|仡佬族|水族|纳西族|普米族|独龙族"
+)
+
+#: Districts abolished by merging into a neighbour, which the data cannot tell (State Council
+#: approvals): Beijing 2010, Tianjin 2009, Shanghai 2000/2011/2015, Guangzhou 2005.
+_MERGED_INTO = {
+    "110103": "110101",  # 崇文区 -> 东城区
+    "110104": "110102",  # 宣武区 -> 西城区
+    "120107": "120116",  # 塘沽区 -> 滨海新区
+    "120108": "120116",  # 汉沽区 -> 滨海新区
+    "120109": "120116",  # 大港区 -> 滨海新区
+    "310102": "310101",  # 南市区 -> 黄浦区
+    "310103": "310101",  # 卢湾区 -> 黄浦区
+    "310108": "310106",  # 闸北区 -> 静安区
+    "440102": "440104",  # 东山区 -> 越秀区
+    "440107": "440103",  # 芳村区 -> 荔湾区
+}
+
+
+@dataclass(frozen=True)
+class _Name:
+    name: str
+    start: int | None
+    end: int | None  # None: still in use
+
+
+def _parse_names(raw: str) -> list[_Name]:
+    """Split ``[1983-1989]A,[1990-]B`` into its names and years (pseudo names dropped)."""
+    names = []
+    for entry in raw.split(","):
+        match = _REGION_ENTRY_RE.match(entry.strip())
+        if match and match["name"] not in PSEUDO_REGION_NAMES:
+            start, end = match["start"], match["end"]
+            names.append(
+                _Name(
+                    match["name"].translate(_TO_SIMPLIFIED),
+                    int(start) if start else None,
+                    int(end) if end else None,
+                )
+            )
+    return names
+
+
+@functools.cache
+def _raw_codes() -> dict[str, str]:
+    """Every six-digit code of stdnum's ``cn/loc`` with its raw name entry ({} if missing)."""
+    try:
+        prefixes = numdb.get("cn/loc").prefixes
+    except Exception:  # pragma: no cover - data missing: the suffix rules still work
+        prefixes = []
+    raw: dict[str, str] = {}
+    for length, low, high, props, children in prefixes:
+        if length != 2 or low != high:
+            continue
+        for child_length, child_low, child_high, child_props, _grand in children:
+            if child_length == 4 and child_low == child_high and "county" in child_props:
+                raw[low + child_low] = child_props["county"]
+        if "province" in props:  # its official name, without years
+            raw[low + "0000"] = props["province"]
+    return raw
 
 
 # ---------------------------------------------------------------------------
-# Province-level divisions (GB/T 2260 codes), built in
+# Province-level divisions
 # ---------------------------------------------------------------------------
 
 _MUNICIPALITY = "municipality"
 _PROVINCE = "province"
 _AUTONOMOUS_REGION = "autonomous_region"
 _SAR = "sar"
-
-# code, official name, short name, kind
-_PROVINCE_TABLE: tuple[tuple[str, str, str, str], ...] = (
-    ("11", "北京市", "北京", _MUNICIPALITY),
-    ("12", "天津市", "天津", _MUNICIPALITY),
-    ("13", "河北省", "河北", _PROVINCE),
-    ("14", "山西省", "山西", _PROVINCE),
-    ("15", "内蒙古自治区", "内蒙古", _AUTONOMOUS_REGION),
-    ("21", "辽宁省", "辽宁", _PROVINCE),
-    ("22", "吉林省", "吉林", _PROVINCE),
-    ("23", "黑龙江省", "黑龙江", _PROVINCE),
-    ("31", "上海市", "上海", _MUNICIPALITY),
-    ("32", "江苏省", "江苏", _PROVINCE),
-    ("33", "浙江省", "浙江", _PROVINCE),
-    ("34", "安徽省", "安徽", _PROVINCE),
-    ("35", "福建省", "福建", _PROVINCE),
-    ("36", "江西省", "江西", _PROVINCE),
-    ("37", "山东省", "山东", _PROVINCE),
-    ("41", "河南省", "河南", _PROVINCE),
-    ("42", "湖北省", "湖北", _PROVINCE),
-    ("43", "湖南省", "湖南", _PROVINCE),
-    ("44", "广东省", "广东", _PROVINCE),
-    ("45", "广西壮族自治区", "广西", _AUTONOMOUS_REGION),
-    ("46", "海南省", "海南", _PROVINCE),
-    ("50", "重庆市", "重庆", _MUNICIPALITY),
-    ("51", "四川省", "四川", _PROVINCE),
-    ("52", "贵州省", "贵州", _PROVINCE),
-    ("53", "云南省", "云南", _PROVINCE),
-    ("54", "西藏自治区", "西藏", _AUTONOMOUS_REGION),
-    ("61", "陕西省", "陕西", _PROVINCE),
-    ("62", "甘肃省", "甘肃", _PROVINCE),
-    ("63", "青海省", "青海", _PROVINCE),
-    ("64", "宁夏回族自治区", "宁夏", _AUTONOMOUS_REGION),
-    ("65", "新疆维吾尔自治区", "新疆", _AUTONOMOUS_REGION),
-    ("71", "台湾省", "台湾", _PROVINCE),
-    ("81", "香港特别行政区", "香港", _SAR),
-    ("82", "澳门特别行政区", "澳门", _SAR),
-)
-PROVINCE_NAMES = {code: name for code, name, _short, _kind in _PROVINCE_TABLE}
-MUNICIPALITY_CODES = frozenset(
-    code for code, _name, _short, kind in _PROVINCE_TABLE if kind == _MUNICIPALITY
-)
 _KIND_SUFFIX = {
     _MUNICIPALITY: "市",
     _PROVINCE: "省",
@@ -79,10 +117,46 @@ _KIND_SUFFIX = {
 }
 
 
+def _province_kind(name: str) -> str:
+    if name.endswith("特别行政区"):
+        return _SAR
+    if name.endswith("自治区"):
+        return _AUTONOMOUS_REGION
+    return _MUNICIPALITY if name.endswith("市") else _PROVINCE
+
+
+def _province_short(name: str) -> str:
+    """广东省 -> 广东, 广西壮族自治区 -> 广西, 新疆维吾尔自治区 -> 新疆, 香港特别行政区 -> 香港."""
+    short = name.removesuffix(_KIND_SUFFIX[_province_kind(name)])
+    match = _ETHNIC_RE.search(short, 2)
+    return short[: match.start()] if match else short
+
+
+@functools.cache
+def _province_table() -> tuple[tuple[str, str, str, str], ...]:
+    """(code, official name, short name, kind) of the 34 province-level divisions."""
+    rows = []
+    for code, raw in sorted(_raw_codes().items()):
+        if code[2:] == "0000":
+            name = raw.translate(_TO_SIMPLIFIED)
+            rows.append((code[:2], name, _province_short(name), _province_kind(name)))
+    return tuple(rows)
+
+
+PROVINCE_NAMES = {code: name for code, name, _short, _kind in _province_table()}
+MUNICIPALITY_CODES = frozenset(
+    code for code, _name, _short, kind in _province_table() if kind == _MUNICIPALITY
+)
+#: Mainland province-level codes (the first two digits of a resident ID number) and names.
+PROVINCE_CODES = {
+    code: name for code, name, _short, kind in _province_table() if kind != _SAR and code != "71"
+}
+
+
 def _province_aliases() -> list[tuple[str, str, bool]]:
     """(alias, province code, is_bare_short_name), longest alias first."""
     aliases: dict[str, tuple[str, bool]] = {}
-    for code, name, short, kind in _PROVINCE_TABLE:
+    for code, name, short, kind in _province_table():
         aliases[name] = (code, False)
         aliases[short + _KIND_SUFFIX[kind]] = (code, False)
         aliases[short] = (code, True)
@@ -92,24 +166,22 @@ def _province_aliases() -> list[tuple[str, str, bool]]:
 PROVINCE_ALIASES = _province_aliases()
 
 # ---------------------------------------------------------------------------
-# Prefecture- and county-level names from python-stdnum's cn/loc data
+# Prefecture- and county-level names
 # ---------------------------------------------------------------------------
-
-_ETHNIC_RE = re.compile(
-    "朝鲜族|蒙古族|蒙古|藏族|回族|苗族|侗族|布依族|土家族|彝族|白族|傣族|哈尼族|壮族|景颇族|"
-    "傈僳族|羌族|哈萨克|柯尔克孜|黎族|维吾尔|满族|畲族|瑶族|仡佬族|水族|纳西族|普米族|独龙族"
-)
 
 
 @dataclass(frozen=True)
 class Area:
     """A city (prefecture level, or county level under direct provincial administration) or a
-    district (county level) with one of its names; ``parent`` is the city code of a district."""
+    district (county level) with one of its names; ``parent`` is the city code of a district.
+    ``current`` is True for the name in use today; ``now`` is the code the area has today (its
+    own, or the one it was renamed, merged or moved into; "" when unknown)."""
 
     code: str
     name: str
     current: bool
     parent: str = ""
+    now: str = ""
 
     @property
     def province_code(self) -> str:
@@ -124,56 +196,176 @@ class Regions:
     current_city_names: dict[str, str]
 
 
-def _parse_entries(raw: str) -> list[tuple[str, bool]]:
-    """Split ``[1983-1989]A,[1990-]B`` into [("A", False), ("B", True)]."""
-    entries = []
-    for entry in raw.split(","):
-        match = _REGION_ENTRY_RE.match(entry.strip())
-        if match and match["name"] not in PSEUDO_REGION_NAMES:
-            entries.append((match["name"], not match["end"]))
-    return entries
+@functools.cache
+def _names_by_code() -> dict[str, list[_Name]]:
+    return {code: _parse_names(raw) for code, raw in _raw_codes().items()}
+
+
+def _in_use(code: str) -> bool:
+    names = _names_by_code().get(code, [])
+    return bool(names) and names[-1].end is None
+
+
+def current_name(code: str) -> str:
+    """The name a code has today ("" when the code is no longer in use or unknown)."""
+    if code in PROVINCE_NAMES:
+        return PROVINCE_NAMES[code]
+    names = _names_by_code().get(code.ljust(6, "0"), [])
+    return names[-1].name if names and names[-1].end is None else ""
+
+
+_DIVISION_SUFFIX_RE = re.compile(
+    "(?:特别行政区|自治区|自治州|自治县|自治旗|行政区|地区|新区|林区|特区|省|市|区|县|旗|盟|州)$"
+)
+
+
+def _stem(name: str) -> str:
+    """宝安县 -> 宝安, 番禺市 -> 番禺, 思茅地区 -> 思茅 (at least two characters stay)."""
+    short = _DIVISION_SUFFIX_RE.sub("", name)
+    match = _ETHNIC_RE.search(short, 2)
+    short = short[: match.start()] if match else short
+    return short if len(short) >= 2 else name
+
+
+def _unique_match(names: list[_Name], candidates: Iterable[str]) -> str:
+    """The one candidate code having one of ``names`` (any of its own names, then stems)."""
+    candidates = list(candidates)
+    by_code = _names_by_code()
+    for key in (lambda n: n, _stem):
+        wanted = {key(n.name) for n in names}
+        found = {
+            c for c in candidates if any(key(n.name) in wanted for n in by_code[c.ljust(6, "0")])
+        }
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return ""
+    return ""
+
+
+@functools.cache
+def _current_children() -> dict[str, tuple[str, ...]]:
+    """Codes in use by parent: "44" -> its cities, "4403" -> its districts, "44*" -> every
+    county-level code in use of the province (under a city or directly administered)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for code in _names_by_code():
+        if code[2:] == "0000" or not _in_use(code):
+            continue
+        if code[4:] == "00":
+            children[code[:2]].append(code[:4])
+        else:
+            children[code[:4]].append(code)
+            children[code[:2] + "*"].append(code)
+    return {key: tuple(sorted(codes)) for key, codes in children.items()}
+
+
+@functools.cache
+def current_code(code: str) -> str:
+    """The code in use today for a city (4 digits) or county (6 digits) code, "" if unknown.
+
+    A code still in use is its own (襄樊市 4206 is 襄阳市 since 2010). An abolished one maps
+    to the code in use that carries its name or its stem, looked for under the parent's code
+    of today, then in the province, then in the province that was carved out of it (重庆市,
+    四川省 until 1997; 海南行政区, 广东省 until 1988): 宝安县 440321 -> 宝安区 440306, 番禺市
+    440181 -> 番禺区 440113, 思茅地区 5327 -> 普洱市 5308 (思茅市 2003-2006), 巢湖市 3414
+    (abolished 2011) -> 合肥市巢湖市 340181. A few merges are listed (崇文区 -> 东城区).
+    Source: GB/T 2260 codes and their history in python-stdnum ``cn/loc``.
+    """
+    if len(code) == 2:
+        return code if code in PROVINCE_NAMES else ""
+    full = code.ljust(6, "0")
+    if full not in _names_by_code():
+        return ""
+    if _in_use(full):
+        return code
+    if full in _MERGED_INTO:
+        return _MERGED_INTO[full]
+    names = _names_by_code()[full]
+    children = _current_children()
+    province = code[:2]
+    carved = [
+        p
+        for p, name in PROVINCE_NAMES.items()
+        if p != province and any(_stem(n.name) == _province_short(name) for n in names)
+    ]
+    if len(code) == 4 or full[4:] == "00":
+        city = _unique_match(names, children.get(province, ()))
+        if city:
+            return city
+        if carved:
+            return carved[0]
+        return _unique_match(names, children.get(province + "*", ()))
+    parent_now = current_code(code[:4])
+    scopes: list[Iterable[str]] = []
+    if parent_now:
+        scopes.append(children.get(parent_now if len(parent_now) == 4 else "", ()))
+        if len(parent_now) == 2:  # the city became a province (重庆, 海南)
+            scopes.append(children.get(parent_now + "*", ()))
+            scopes.append(children.get(parent_now, ()))
+    scopes.append(children.get(province + "*", ()))
+    for scope in scopes:
+        found = _unique_match(names, scope)
+        if found:
+            return found
+    return parent_now if len(parent_now) == 6 else ""
+
+
+def current_division(code: str) -> tuple[str, str, str]:
+    """(province, city, district) names today of a 6-digit region code; "" where unknown.
+
+    For a municipality the city is the municipality (北京市, 北京市, 东城区); a county-level
+    city administered by its province is the city (湖北省, 仙桃市, "").
+    """
+    if len(code) < 6:
+        return "", "", ""
+    if code[2:6] == "0000":
+        now = current_code(code[:2])
+    elif code[4:6] == "00":
+        now = current_code(code[:4])
+    else:
+        now = current_code(code[:6]) or current_code(code[:4])
+    province = PROVINCE_NAMES.get(now[:2], "")
+    if not now:
+        return "", "", ""
+    if now[:2] in MUNICIPALITY_CODES:
+        return province, province, current_name(now) if len(now) == 6 else ""
+    if len(now) == 2:
+        return province, "", ""
+    if len(now) == 4:
+        return province, current_name(now), ""
+    city = current_name(now[:4])
+    if not city:
+        return province, current_name(now), ""
+    return province, city, current_name(now)
 
 
 @functools.cache
 def division_tables() -> Regions:
-    """Load city and district names from python-stdnum (empty tables if that fails)."""
-    try:
-        from stdnum import numdb
-
-        prefixes = numdb.get("cn/loc").prefixes
-    except Exception:  # pragma: no cover - data missing: suffix rules still work
-        prefixes = []
-    raw: dict[str, str] = {}
-    for length, low, high, _props, children in prefixes:
-        if length != 2 or low != high:
-            continue
-        for child_length, child_low, child_high, child_props, _grand in children:
-            if child_length == 4 and child_low == child_high and "county" in child_props:
-                raw[low + child_low] = child_props["county"]
-
+    """City and district names, current names first; each area knows its code of today."""
+    raw = _names_by_code()
     cities: list[Area] = []
     districts: list[Area] = []
     pseudo_prefectures = set()
-    for code, value in raw.items():
+    for code, names in raw.items():
         if code[2:] == "0000" or code[4:] != "00" or code[:2] in MUNICIPALITY_CODES:
             continue
-        entries = _parse_entries(value)
-        if not entries:
+        if not names:
             pseudo_prefectures.add(code[:4])
-        cities.extend(Area(code[:4], name, current) for name, current in entries)
-    for code, value in raw.items():
+        now = current_code(code[:4])
+        cities.extend(Area(code[:4], n.name, n.end is None, now=now) for n in names)
+    for code, names in raw.items():
         if code[4:] == "00":
             continue
-        entries = _parse_entries(value)
+        now = current_code(code)
         if code[:2] in MUNICIPALITY_CODES:
             parent = code[:2]
         elif code[:4] in pseudo_prefectures:
             # county-level city administered directly by the province (e.g. 湖北省仙桃市)
-            cities.extend(Area(code, name, current) for name, current in entries)
+            cities.extend(Area(code, n.name, n.end is None, now=now) for n in names)
             continue
         else:
             parent = code[:4]
-        districts.extend(Area(code, name, current, parent) for name, current in entries)
+        districts.extend(Area(code, n.name, n.end is None, parent, now) for n in names)
     # prefectures before directly administered county-level cities, current names first
     cities.sort(key=lambda area: (len(area.code), not area.current, area.code))
     districts.sort(key=lambda area: (not area.current, area.code))
@@ -227,7 +419,11 @@ def region_entry_name(raw: str, year: int) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def lookup_region(code: str, year: int) -> str | None:
-    """Return the name for a six-digit region code from python-stdnum's data, or None."""
+    """Return the name for a six-digit region code from python-stdnum's data, or None.
+
+    The name is the one the place had when the ID card was issued (广东省深圳市宝安县 for
+    440321 and a birth in 1985); ``current_division(code)`` gives today's (宝安区).
+    """
     db = numdb.get("cn/loc")
     info = db.info(code)
     if len(info) != 2 or "province" not in info[0][1] or "county" not in info[1][1]:
@@ -251,18 +447,18 @@ def lookup_region(code: str, year: int) -> str | None:
     return name
 
 
-#: Mainland province-level codes (the first two digits of a resident ID number) and names.
-PROVINCE_CODES = {
-    code: name for code, name, _short, kind in _PROVINCE_TABLE if kind != _SAR and code != "71"
-}
-
-
 def id_region_province(id_number: str) -> str:
-    """Province of an ID card's place of registration (its first two digits), "" if unknown.
+    """Province today of an ID card's place of registration, "" if unknown.
 
-    The province level is enough for the "address copied from the ID card" rule and, unlike
-    the county, does not depend on when a county code was created.
+    The card keeps the code of where its holder was first registered, and places have moved
+    since: an ID starting 5102 was issued in 四川省重庆市 before 1997, and that place is in
+    重庆市 now, where its holder's address is written. So the code is followed to its code of
+    today (``current_code``); a code the data cannot follow keeps its first two digits'
+    province. The province level is enough for the "address copied from the ID card" rule.
     """
     if len(id_number) != 18:
         return ""
-    return PROVINCE_CODES.get(id_number[:2], "")
+    province = current_division(id_number[:6])[0]
+    return (
+        province if province in PROVINCE_CODES.values() else PROVINCE_CODES.get(id_number[:2], "")
+    )

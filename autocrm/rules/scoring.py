@@ -110,7 +110,9 @@ def check_address(facts: CustomerFacts) -> QualityIssue | None:
     """
     if not facts.address.strip():
         return QualityIssue("address", MISSING, "address_missing")
-    parsed = facts.parsed_address or parse_address(facts.address)
+    parsed = facts.parsed_address or parse_address(
+        facts.address, near_province=facts.dealer_province
+    )
     if parsed.missing_parts():
         return QualityIssue("address", MISSING, "address_incomplete")
     province = facts.province or parsed.province

@@ -173,7 +173,8 @@ def test_parse_address(raw, expected):
         ("", Address()),
         ("   ", Address()),
         ("no address", Address(rest="no address")),
-        ("某某小区5栋", Address(rest="某某小区5栋")),
+        # a compound and its building, without district: complete to the house, not above
+        ("某某小区5栋", Address(house_number="5栋", compound="某某小区")),
     ],
 )
 def test_parse_address_edge_cases(raw, expected):
