@@ -56,6 +56,18 @@ _OLD_ID_RE = re.compile(r"\d{15}")
 _ID_RE = re.compile(r"\d{17}[\dX]")
 
 
+def upgraded_id_number(value: str) -> str:
+    """The 18-digit number of a first-generation 15-digit one (GB 11643-1999 appendix: "19"
+    before the two-digit birth year, then the ISO 7064 check character), or "" when `value`
+    is not a 15-digit number. The same person's current card carries this number; an import
+    of legacy records takes it (and says so), manual entry still asks for the current card."""
+    number = _ID_SEPARATORS_RE.sub("", clean_text(value))
+    if not _OLD_ID_RE.fullmatch(number):
+        return ""
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + id_check_digit(first17)
+
+
 def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
     """Validate an 18-character mainland resident identity card number.
 
