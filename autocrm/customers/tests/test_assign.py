@@ -1,6 +1,6 @@
 """The unassigned customers a manager hands out (issue #12: imported customers without a known
-consultant stay unassigned): the list's "unassigned" filter, the bulk "assign to…" through
-`customers_assign`, and the list of the customers an import created (`?import=`)."""
+consultant stay unassigned): the list's "unassigned" filter and the bulk "assign to…" through
+`customers_assign` (the list of an import's new customers is tested in imports)."""
 
 from __future__ import annotations
 
@@ -120,28 +120,3 @@ def test_a_consultant_sees_no_unassigned_filter(consultant_a, handed_out) -> Non
     page = client_for(consultant_a).get(reverse("customers:list"), {"staff": "none"})
     html = page.content.decode()
     assert 'value="none"' not in html and 'data-testid="assign-bar"' not in html
-
-
-def test_the_customers_an_import_created(cr_a, dealer_a, dealer_b, make_customer) -> None:
-    """`?import=<batch>` keeps the customers the import's rows created (ImportRow "new")."""
-    from autocrm.imports.models import ImportBatch, ImportRow
-
-    created = make_customer(cr_a, name="张伟", mobile="13912345678")
-    updated = make_customer(cr_a, name="李娜", mobile="13912345679")
-    make_customer(cr_a, name="王芳", mobile="13912345600")
-    with scope(dealer=dealer_a.pk):
-        batch = ImportBatch.objects.create(dealer=dealer_a, file_name="a.xlsx", sha256="0")
-        ImportRow.objects.bulk_create(
-            [
-                ImportRow(dealer=dealer_a, batch=batch, number=2, customer_id=created.pk,
-                          status="new"),
-                ImportRow(dealer=dealer_a, batch=batch, number=3, customer_id=updated.pk,
-                          status="updated"),
-            ]
-        )  # fmt: skip
-    client = client_for(cr_a)
-    page = client.get(reverse("customers:list"), {"import": batch.pk}).content.decode()
-    assert "张伟" in page and "李娜" not in page and "王芳" not in page
-    assert f"Created by import #{batch.pk}" in page
-    everyone = client.get(reverse("customers:list"), {"import": "x"}).content.decode()
-    assert "王芳" in everyone  # not a batch id: no filter

@@ -172,26 +172,6 @@ def test_each_rejected_value_is_a_quality_issue_naming_its_field() -> None:
     ]
 
 
-def test_the_quality_refresh_flags_stored_rejected_values(cr_a, dealer_a, make_customer) -> None:
-    from autocrm.customers.writes import customer_writes
-    from autocrm.quality.refresh import quality_refresh
-
-    customer = make_customer(cr_a, name="张伟", mobile="13912345678")
-    with scope(dealer=dealer_a.pk):
-        customer.rejected_values = [
-            {"field": "email", "value": "zw@", "message": "", "batch": 1, "row": 2}
-        ]
-        with customer_writes(
-            dealer_id=dealer_a.pk, actor=cr_a, reason="test", now=customer.updated_at
-        ) as writes:
-            writes.update_customers([customer], {"rejected_values"})
-        quality_refresh(customer_ids=[customer.pk])
-        customer.refresh_from_db()
-    assert {"field": "email", "kind": REJECTED, "code": "value_rejected"} in (
-        customer.quality_issues
-    )
-
-
 # --- the whole pipeline, person by person -------------------------------------------------
 
 FILE = [

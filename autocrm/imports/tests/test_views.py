@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django_scopes import scope
@@ -246,3 +247,29 @@ def test_command_exit_code_is_non_zero(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "CommandError: Cannot read" in result.stderr and "missing.xlsx" in result.stderr
+
+
+def test_the_customers_an_import_created(cr_a, dealer_a, dealer_b, make_customer) -> None:
+    """`?import=<batch>` keeps the customers the import's rows created (ImportRow "new")."""
+    from autocrm.imports.models import ImportBatch, ImportRow
+
+    created = make_customer(cr_a, name="张伟", mobile="13912345678")
+    updated = make_customer(cr_a, name="李娜", mobile="13912345679")
+    make_customer(cr_a, name="王芳", mobile="13912345600")
+    with scope(dealer=dealer_a.pk):
+        batch = ImportBatch.objects.create(dealer=dealer_a, file_name="a.xlsx", sha256="0")
+        ImportRow.objects.bulk_create(
+            [
+                ImportRow(dealer=dealer_a, batch=batch, number=2, customer_id=created.pk,
+                          status="new"),
+                ImportRow(dealer=dealer_a, batch=batch, number=3, customer_id=updated.pk,
+                          status="updated"),
+            ]
+        )  # fmt: skip
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(cr_a)
+    page = client.get(reverse("customers:list"), {"import": batch.pk}).content.decode()
+    assert "张伟" in page and "李娜" not in page and "王芳" not in page
+    assert f"Created by import #{batch.pk}" in page
+    everyone = client.get(reverse("customers:list"), {"import": "x"}).content.decode()
+    assert "王芳" in everyone  # not a batch id: no filter
