@@ -1,6 +1,6 @@
 """The registries through which an app plugs into the shared pages without those pages
 importing it: menu entries, home-page cards, customer-page panels, timeline kinds and sources,
-and API routes.
+customer-list filters and API routes.
 
 Each app registers what it contributes in its `AppConfig.ready()` (or a `registry.py` that
 `ready()` imports); `web` and `customers` render whatever is registered. Entries are kept in
@@ -160,6 +160,18 @@ class TimelineSource:
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class CustomerFilter:
+    """A filter of the customer list that an app above `customers` provides, as
+    `?<key>=<value>`: `customer_ids(viewer, value)` gives the ids it keeps (a queryset of
+    ids, read as a subquery) or None for a value it does not take; `label(value)` says what
+    the list shows (e.g. "Created by import #12")."""
+
+    key: str
+    customer_ids: Callable[[Any, str], Any]
+    label: Callable[[str], str]
+
+
 @dataclass
 class _Ordered(Generic[T]):
     """Entries by key (a second registration of a key replaces the first, so `ready()` may
@@ -181,6 +193,7 @@ _panels: _Ordered[CustomerPanel] = _Ordered()
 _kinds: dict[str, TimelineKind] = {}
 _sources: _Ordered[TimelineSource] = _Ordered()
 _api_routes: dict[str, str] = {}
+_customer_filters: dict[str, CustomerFilter] = {}
 
 
 def register_menu_entry(entry: MenuEntry) -> MenuEntry:
@@ -202,6 +215,15 @@ def register_timeline_kind(kind: TimelineKind) -> TimelineKind:
 
 def register_timeline_source(source: TimelineSource) -> TimelineSource:
     return _sources.add(source.key, source)
+
+
+def register_customer_filter(entry: CustomerFilter) -> CustomerFilter:
+    _customer_filters[entry.key] = entry
+    return entry
+
+
+def customer_filters() -> dict[str, CustomerFilter]:
+    return dict(_customer_filters)
 
 
 def register_api_routes(module: str, *, prefix: str = "") -> None:

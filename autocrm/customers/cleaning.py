@@ -33,6 +33,8 @@ from autocrm.rules.text import clean_name, clean_text
 from autocrm.rules.vehicles import validate_plate_number, validate_vin
 
 MAX_HOBBIES = 3  # seed 002: up to three hobbies per prospect
+#: The code of the error on a birth date or gender that disagrees with a valid ID number.
+ID_MISMATCH = "id_mismatch"
 
 #: Fields with a fixed choice list, checked here so forms, API and imports agree.
 CHOICE_FIELDS = {
@@ -266,10 +268,12 @@ def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldE
         if resident is not None:
             out["id_number"] = resident.number
             conflicts = check_id_matches(resident, birth_date=birth_date, gender=gender)
-            if "birth_date" in conflicts:
-                errors.add("birth_date", _("The birth date does not match the ID number."))
-            if "gender" in conflicts:
-                errors.add("gender", _("The gender does not match the ID number."))
+            for name, message in (
+                ("birth_date", _("The birth date does not match the ID number.")),
+                ("gender", _("The gender does not match the ID number.")),
+            ):
+                if name in conflicts:  # the code tells an import to take the card's value
+                    errors.add(name, ValidationError(message, code=ID_MISMATCH))
             birth_date = birth_date or resident.birth_date
             gender = gender or resident.gender
     elif raw and len(raw) > 32:

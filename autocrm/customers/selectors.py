@@ -96,11 +96,20 @@ def customer_queryset(
     completeness_level: str = "",
     accuracy_status: str = "",
     include_inactive: bool = False,
+    unassigned: bool = False,
+    customer_ids: Any = None,
 ) -> tuple[QuerySet[Customer], SearchTerm | None]:
-    """The dealer's customers matching a search string and filters (scope applies)."""
+    """The dealer's customers matching a search string and filters (scope applies).
+
+    `unassigned` keeps those no staff member is responsible for; `customer_ids` (ids, or a
+    queryset of ids read as a subquery, e.g. another app's list filter) keeps those."""
     qs: QuerySet[Customer] = Customer.objects.filter(merged_into__isnull=True)  # not merged
     if not include_inactive:
         qs = qs.filter(is_active=True)
+    if unassigned:
+        qs = qs.filter(responsible_staff__isnull=True)
+    if customer_ids is not None:
+        qs = qs.filter(pk__in=customer_ids)
     term = classify_search(q)
     if term is not None:
         qs = _apply_term(qs, term)

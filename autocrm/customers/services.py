@@ -7,7 +7,7 @@ which quality re-scores the record in the same transaction, before returning.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -26,7 +26,12 @@ from autocrm.customers.cleaning import (
 from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import set_name_search_fields
-from autocrm.customers.policies import can_create_customer, can_edit_customer
+from autocrm.customers.policies import (
+    can_assign_customers,
+    can_create_customer,
+    can_edit_customer,
+)
+from autocrm.customers.writes import customer_writes
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
@@ -162,6 +167,34 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
         customer.hobbies.set(hobbies)
     _changed(customer)
     return customer
+
+
+@transaction.atomic
+def customers_assign(*, actor: Staff, customer_ids: Collection[int], staff: Staff) -> int:
+    """Make `staff` responsible for the customers (a manager handing out the unassigned
+    ones); history records the change with the actor. Only the actor's dealer's customers
+    are touched: other ids are ignored, as if they did not exist. Returns how many changed."""
+    if not can_assign_customers(actor):
+        raise PermissionDenied(_("Your role may not assign customers."))
+    if staff.dealer_id != actor.own_dealer_id or not staff.is_active:
+        raise ValidationError({"staff": _("Choose a staff member of this dealer.")})
+    now = timezone.now()
+    customers = [
+        customer
+        for customer in Customer.objects.filter(
+            dealer_id=actor.own_dealer_id, pk__in=list(customer_ids), merged_into__isnull=True
+        )
+        if customer.responsible_staff_id != staff.pk
+    ]
+    for customer in customers:
+        customer.responsible_staff = staff
+        customer.updated_at = now
+    reason = str(_("Assigned to %(staff)s")) % {"staff": staff}
+    with customer_writes(
+        dealer_id=actor.own_dealer_id, actor=actor, reason=reason, now=now
+    ) as writes:
+        writes.update_customers(customers, {"responsible_staff", "updated_at"})
+    return len(customers)
 
 
 @transaction.atomic

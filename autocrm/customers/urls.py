@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create_view, name="create"),
+    path("assign/", views.customers_assign_view, name="assign"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/vehicles/new/", views.vehicle_add_view, name="vehicle_add"),

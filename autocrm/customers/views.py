@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from autocrm.core.permissions import permission_required
-from autocrm.core.registry import customer_panels
+from autocrm.core.registry import customer_filters, customer_panels
 from autocrm.customers import services
 from autocrm.customers.choices import AccuracyStatus, QualityLevel
 from autocrm.customers.forms import (
@@ -26,7 +28,11 @@ from autocrm.customers.forms import (
     VehicleForm,
 )
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.policies import can_create_customer, can_edit_customer
+from autocrm.customers.policies import (
+    can_assign_customers,
+    can_create_customer,
+    can_edit_customer,
+)
 from autocrm.customers.presenters import (
     birth_date_display,
     contact_mobile,
@@ -72,9 +78,14 @@ def _get_customer(pk: int) -> Customer:
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
     params = request.GET
+    viewer = request.user
+    can_assign = can_assign_customers(viewer)
     staff_filter = params.get("staff", "")
-    responsible = request.user.pk if staff_filter == "me" else _int(staff_filter)
+    responsible = viewer.pk if staff_filter == "me" else _int(staff_filter)
+    customer_ids, filter_labels = _registered_filters(request)
     qs, term = customer_queryset(
+        unassigned=can_assign and staff_filter == UNASSIGNED,
+        customer_ids=customer_ids,
         q=params.get("q", ""),
         trade_relationship=_int(params.get("trade")),
         nature=_int(params.get("nature")),
@@ -93,7 +104,6 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = customer_page(
         qs, term=term, after=_int(params.get("after")), before=_int(params.get("before"))
     )
-    viewer = request.user
     rows = [
         {
             "customer": c,
@@ -121,9 +131,61 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "statuses": AccuracyStatus.choices,
         "nav_active": "customers",
         "can_create": can_create_customer(viewer),
+        "can_assign": can_assign,
+        "filter_labels": filter_labels,
+        "list_url": request.get_full_path(),
     }
     template = "customers/_list_results.html" if request.htmx else "customers/list.html"
     return render(request, template, context)
+
+
+#: The staff filter's value for the customers no one is responsible for.
+UNASSIGNED = "none"
+
+
+def _registered_filters(request: HttpRequest) -> tuple[Any, list[str]]:
+    """The customer-list filters other apps registered that the query uses (`?import=12`):
+    the ids they keep (None: no such filter) and what each says the list shows."""
+    ids: Any = None
+    labels = []
+    for key, entry in customer_filters().items():
+        value = request.GET.get(key)
+        if not value:
+            continue
+        kept = entry.customer_ids(request.user, value)
+        if kept is None:
+            continue
+        ids = (
+            kept
+            if ids is None
+            else Customer.objects.filter(pk__in=ids).filter(pk__in=kept).values("pk")
+        )
+        labels.append(entry.label(value))
+    return ids, labels
+
+
+@login_required
+@require_POST
+def customers_assign_view(request: HttpRequest) -> HttpResponse:
+    """The list's bulk "assign to…": the checked customers to one staff member."""
+    if not can_assign_customers(request.user):
+        raise PermissionDenied(_("Your role may not assign customers."))
+    ids = [i for i in (_int(v) for v in request.POST.getlist("customer")) if i is not None]
+    staff = Staff.objects.filter(
+        dealer_id=request.user.dealer_id, is_active=True, pk=_int(request.POST.get("staff"))
+    ).first()
+    if staff is None or not ids:
+        messages.error(request, _("Choose the customers and the staff member to assign them to."))
+    else:
+        changed = services.customers_assign(actor=request.user, customer_ids=ids, staff=staff)
+        messages.success(
+            request,
+            _("%(n)d customers assigned to %(staff)s.") % {"n": changed, "staff": staff},
+        )
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return redirect(back or "customers:list")
 
 
 def _filter_dictionaries() -> dict[str, list[DictionaryEntry]]:

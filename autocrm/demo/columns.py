@@ -15,7 +15,7 @@ CUSTOMER_COLUMNS = (
     "product_line_id", "info_source_id", "activity_level", "credit_rating", "former_reason",
     "referred_by_id", "remarks", "form_number", "responsible_staff_id", "created_by_id",
     "created_at", "updated_at", "is_active", "accuracy_score", "completeness_score",
-    "accuracy_level", "completeness_level", "quality_issues", "accuracy_status",
+    "accuracy_level", "completeness_level", "quality_issues", "rejected_values", "accuracy_status",
     "last_verified_at", "mobile_flagged_wrong", "merged_into_id",
 )  # fmt: skip
 CONTACT_COLUMNS = (

@@ -3,7 +3,8 @@ what a batch keeps of it (counts, the first errors and notes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from autocrm.imports.matching import (
 from autocrm.imports.models import ImportBatch
 from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
 from autocrm.imports.rows import RowError, ValidRow
-from autocrm.imports.validation import validate_rows, work_for
+from autocrm.imports.validation import leave_out_problem_rows, validate_rows, work_for
 
 #: Errors kept on the batch for the preview page (the rejected-rows file has them all).
 MAX_STORED_ERRORS = 1000
@@ -34,6 +35,17 @@ class Analysis:
     plan: Plan
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowError] = field(default_factory=list)
+    #: values left out of imported rows (the rows "imported with problems")
+    problems: list[RowError] = field(default_factory=list)
+    #: the consultant mapping the rows were checked with
+    staff_mapping: dict[str, int | None] = field(default_factory=dict)
+
+    def rows_with_problems(self) -> int:
+        return sum(1 for r in self.rows if r.problems and not r.errors)
+
+    def unknown_staff(self) -> dict[str, int]:
+        """Consultant names no staff member here has → their number of rows, most first."""
+        return dict(Counter(r.unknown_staff for r in self.rows if r.unknown_staff).most_common())
 
 
 def full_mapping(sheet: Sheet, mapping: Sequence[str]) -> list[str]:
@@ -41,19 +53,38 @@ def full_mapping(sheet: Sheet, mapping: Sequence[str]) -> list[str]:
 
 
 def analyse(
-    *, dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
+    *,
+    dealer_id: int,
+    sheet: Sheet,
+    mapping: Sequence[str],
+    today: date | None = None,
+    staff_mapping: Mapping[str, int | None] | None = None,
+    skip_problem_rows: bool = False,
 ) -> Analysis:
     """Clean, validate and match every row (reads the database, writes nothing)."""
     mapping = full_mapping(sheet, mapping)
-    rows = validate_rows(work_for(dealer_id, sheet, mapping, today))
+    rows = validate_rows(work_for(dealer_id, sheet, mapping, today, staff_mapping=staff_mapping))
+    if skip_problem_rows:
+        leave_out_problem_rows(rows)
     plan = plan_rows(rows, Matcher(dealer_id))
-    return analysis_of(sheet, mapping, rows, plan)
+    result = analysis_of(sheet, mapping, rows, plan)
+    result.staff_mapping = dict(staff_mapping or {})
+    return result
 
 
 def analysis_of(sheet: Sheet, mapping: list[str], rows: list[ValidRow], plan: Plan) -> Analysis:
     errors = [e for r in rows for e in r.errors]
     notes = [n for r in rows if not r.errors for n in r.notes]
-    return Analysis(sheet=sheet, mapping=mapping, rows=rows, plan=plan, errors=errors, notes=notes)
+    problems = [p for r in rows if not r.errors for p in r.problems]
+    return Analysis(
+        sheet=sheet,
+        mapping=mapping,
+        rows=rows,
+        plan=plan,
+        errors=errors,
+        notes=notes,
+        problems=problems,
+    )
 
 
 def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
@@ -61,9 +92,13 @@ def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
     batch.count_new = counts["new"]
     batch.count_updated = counts["updated"]
     batch.count_unchanged = counts["unchanged"]
-    batch.count_rejected = counts["rejected"]
+    # rows left out at the user's choice are not imported either
+    batch.count_rejected = counts["rejected"] + counts.get("skipped", 0)
+    batch.count_problems = analysis.rows_with_problems()
+    batch.unknown_staff = analysis.unknown_staff()
     batch.rows_total = len(analysis.rows)
     batch.errors = [e.as_dict() for e in analysis.errors[:MAX_STORED_ERRORS]]
+    batch.problems = [p.as_dict() for p in analysis.problems[:MAX_STORED_ERRORS]]
     batch.notes = [n.as_dict() for n in analysis.notes[:MAX_STORED_ERRORS]]
 
 
@@ -79,4 +114,10 @@ def batch_sheet(batch: ImportBatch) -> Sheet:
 
 
 def batch_analysis(batch: ImportBatch) -> Analysis:
-    return analyse(dealer_id=batch.dealer_id, sheet=batch_sheet(batch), mapping=batch.mapping)
+    return analyse(
+        dealer_id=batch.dealer_id,
+        sheet=batch_sheet(batch),
+        mapping=batch.mapping,
+        staff_mapping=batch.staff_mapping,
+        skip_problem_rows=batch.skip_problem_rows,
+    )

@@ -24,7 +24,12 @@ from autocrm.imports.policies import ensure_can_import
 from autocrm.imports.reader import Sheet
 from autocrm.imports.rows import ValidRow
 from autocrm.imports.undo import import_rollback
-from autocrm.imports.validation import bulk_work, validated_chunks, work_for
+from autocrm.imports.validation import (
+    bulk_work,
+    leave_out_problem_rows,
+    validated_chunks,
+    work_for,
+)
 from autocrm.imports.writing import (
     BatchWriter,
     WriteFailed,
@@ -113,13 +118,17 @@ def _checked_chunks(
     """2. The checked rows in chunks of `batch_size`, each with the sheet rows it covers: the
     preview's when it is given with the batch's mapping, else the file checked again, chunk
     by chunk, while the chunks already checked are written."""
-    if analysis is not None and analysis.mapping == batch.mapping:
+    if (
+        analysis is not None
+        and analysis.mapping == batch.mapping
+        and analysis.staff_mapping == batch.staff_mapping
+    ):
         rows = analysis.rows
         parts = (rows[i : i + batch_size] for i in range(0, len(rows), batch_size))
         return analysis.sheet, ((p, len(p)) for p in parts), len(rows)
     if sheet is None:
         sheet = batch_sheet(batch)
-    work = work_for(batch.dealer_id, sheet, batch.mapping)
+    work = work_for(batch.dealer_id, sheet, batch.mapping, staff_mapping=batch.staff_mapping)
     return sheet, validated_chunks(work, batch_size), len(sheet.rows)
 
 
@@ -146,6 +155,8 @@ def _write_chunks(
         for chunk, width in chunks:
             progress.chunk = chunk
             all_rows += chunk
+            if batch.skip_problem_rows:  # chosen at preview: they come to matching rejected
+                leave_out_problem_rows(chunk)
             plan_rows(chunk, matcher, plan)
             done += width
             rows_done = round(batch.rows_total * done / covered) if covered else 0

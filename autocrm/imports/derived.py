@@ -57,6 +57,7 @@ def new_customer_derived(
         parsed_address=Address(**{p: values.get(p, "") for p in ADDRESS_PARTS})
         if address and "province" in values
         else None,
+        rejected_fields=tuple(v["field"] for v in values.get("rejected_values") or ()),
     )
     return {
         **name_search_values(name, values.get("kind", CustomerKind.PERSON)),

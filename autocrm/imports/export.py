@@ -1,5 +1,5 @@
-"""Spreadsheets the import hands out: the rejected rows with an error column, and an empty
-template with the standard headers."""
+"""Spreadsheets the import hands out: the rejected rows and the rows imported with problems,
+with an error column, and an empty template with the standard headers."""
 
 from __future__ import annotations
 
@@ -14,14 +14,24 @@ from django.utils.translation import gettext as _
 from autocrm.imports.columns import TARGETS
 
 ERROR_HEADER = "错误"
+RESULT_HEADER = "结果"
 
 
-def _write(rows: list[list[Any]], *, header_row: list[str], error_col: int | None) -> bytes:
+def _write(
+    rows: list[list[Any]],
+    *,
+    header_row: list[str],
+    error_col: int | None,
+    warning_rows: frozenset[int] = frozenset(),
+) -> bytes:
+    """The sheet; the error column in red, or in amber on the rows of `warning_rows` (their
+    index in `rows`)."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet()
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF7"})
     red = workbook.add_format({"font_color": "#B42318", "text_wrap": True})
+    amber = workbook.add_format({"font_color": "#B54708", "bg_color": "#FEF0C7", "text_wrap": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for col, text in enumerate(header_row):
         sheet.write_string(0, col, text, bold)
@@ -30,8 +40,8 @@ def _write(rows: list[list[Any]], *, header_row: list[str], error_col: int | Non
         for c, value in enumerate(row):
             if value is None or value == "":
                 continue
-            if c == error_col:
-                sheet.write_string(r, c, str(value), red)
+            if error_col is not None and c >= error_col:
+                sheet.write_string(r, c, str(value), amber if r - 1 in warning_rows else red)
             elif isinstance(value, datetime | date):
                 sheet.write_datetime(r, c, value, date_format)
             elif isinstance(value, bool):
@@ -42,27 +52,50 @@ def _write(rows: list[list[Any]], *, header_row: list[str], error_col: int | Non
                 sheet.write_string(r, c, str(value))
     if error_col is not None:
         sheet.set_column(error_col, error_col, 60)
+        if len(header_row) > error_col + 1:
+            sheet.set_column(error_col + 1, error_col + 1, 14)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()
 
 
+#: The 结果 column's values: the row was not imported, or imported without some values.
+REJECTED_MARK = "未导入"
+PROBLEM_MARK = "已导入（有问题）"
+
+
 def rejected_rows_xlsx(analysis: Any) -> bytes:
-    """The file's rejected rows, original columns and values, plus 错误 with every message
-    of the row ("column: message"). Fix the values, delete the 错误 column or keep it (it is
-    not mapped) and upload again."""
+    """The file's rejected rows and rows imported with problems, original columns and values,
+    plus 错误 with every message of the row ("column: message") and 结果 telling the two
+    apart (未导入 in red: not imported; 已导入（有问题） in amber: imported without the values
+    named, which are kept as written on the record). Fix the values, delete the two columns or
+    keep them (they are not mapped) and upload again."""
     messages: dict[int, list[str]] = defaultdict(list)
     for error in analysis.errors:
         messages[error.row].append(f"{error.column}：{error.message}")
+    problems: dict[int, list[str]] = defaultdict(list)
+    for problem in getattr(analysis, "problems", ()):
+        if problem.row not in messages:
+            problems[problem.row].append(f"{problem.column}：{problem.message}")
     sheet = analysis.sheet
     headers = [h for h in sheet.headers]
     error_col = len(headers)
     rows = []
+    warning_rows: set[int] = set()
     for index, cells in enumerate(sheet.rows):
         number = sheet.row_number(index)
+        cells = [*cells[: len(headers)], *[None] * (len(headers) - len(cells))]
         if number in messages:
-            rows.append([*cells[: len(headers)], "；".join(messages[number])])
-    return _write(rows, header_row=[*headers, ERROR_HEADER], error_col=error_col)
+            rows.append([*cells, "；".join(messages[number]), REJECTED_MARK])
+        elif number in problems:
+            warning_rows.add(len(rows))
+            rows.append([*cells, "；".join(problems[number]), PROBLEM_MARK])
+    return _write(
+        rows,
+        header_row=[*headers, ERROR_HEADER, RESULT_HEADER],
+        error_col=error_col,
+        warning_rows=frozenset(warning_rows),
+    )
 
 
 def template_xlsx() -> bytes:

@@ -81,6 +81,8 @@ class ImportBatch(models.Model):
     count_problems = models.PositiveIntegerField(_("imported with problems"), default=0)
     #: Chosen at preview: consultant names in the file → staff id (None: unassigned)
     staff_mapping = models.JSONField(default=dict, blank=True)
+    #: Consultant names in the file that no staff member here has → number of rows
+    unknown_staff = models.JSONField(default=dict, blank=True)
     #: Chosen at preview: leave the rows with problems out instead of importing them
     skip_problem_rows = models.BooleanField(_("leave rows with problems out"), default=False)
     rows_total = models.PositiveIntegerField(default=0)
@@ -88,6 +90,8 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)  # first errors, for the preview
     #: first non-blocking notes (e.g. vehicle columns dropped for want of a VIN)
     notes = models.JSONField(default=list, blank=True)
+    #: first values left out of imported rows (the rows with problems), for the preview
+    problems = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     #: The history date of every record this import wrote; a later history row is a later change.
     written_at = models.DateTimeField(null=True, blank=True)

@@ -77,20 +77,55 @@ def phone(value: Any) -> str:
 
 #: Between the numbers of a cell holding several (13800138000/13900139000, … 或 …).
 _NUMBER_LIST_RE = re.compile(r"\s*(?:[/、,，;；|]|或)\s*")
+#: A cell that may hold several numbers: a separator above, or digits on both sides of a
+#: space in a cell too long for one number (13812345678 13987654321).
+_SEVERAL_RE = re.compile(r"[/、,，;；|或]|\d\s+\d.{7,}\d")
+#: One whole phone number as the cell cleaners leave it (separators removed): a mobile, or
+#: a landline with its area code.
+_ONE_NUMBER_RE = re.compile(r"(?:\+?86|0086)?1[3-9]\d{9}|0[1-9]\d{8,10}")
 
 
 def may_hold_several(value: str) -> bool:
     """Cheaply: whether a mobile cell may hold more than one number."""
-    return _NUMBER_LIST_RE.search(value) is not None
+    return _SEVERAL_RE.search(value) is not None
+
+
+def _split_on_spaces(part: str) -> list[str]:
+    """A part written with spaces: one number (138 1234 5678, 0755 8888 6666) or several
+    (13812345678 13987654321). The spaces split it only when every piece is then a whole
+    number; otherwise it stays one value (for the validator to judge)."""
+    compact = _PHONE_JUNK_RE.sub("", part)
+    if " " not in part or _ONE_NUMBER_RE.fullmatch(compact):
+        return [part]
+    numbers: list[str] = []
+    current = ""
+    for token in part.split():
+        current += _PHONE_JUNK_RE.sub("", token)
+        if _ONE_NUMBER_RE.fullmatch(current):
+            numbers.append(current)
+            current = ""
+    return numbers if numbers and not current and len(numbers) > 1 else [part]
+
+
+def phone_parts(value: Any) -> list[tuple[str, str]]:
+    """The numbers written in a phone cell, in order, each as (as written, cleaned): most
+    cells hold one; some hold several, separated by a slash, a comma, 或 or a space."""
+    parts = []
+    for part in _NUMBER_LIST_RE.split(text(value)):
+        for piece in _split_on_spaces(part) if part else ():
+            cleaned = phone(piece)
+            if cleaned:
+                parts.append((piece, cleaned))
+    return parts
 
 
 def mobile_numbers(value: Any) -> list[str]:
     """The numbers written in a mobile cell, in order (most cells hold one)."""
-    return [phone(part) for part in _NUMBER_LIST_RE.split(text(value)) if part]
+    return [cleaned for _raw, cleaned in phone_parts(value)]
 
 
 def mobile(value: Any) -> str:
-    """The first number of a mobile cell (the others are noted, see `RowValidator`)."""
+    """The first number of a mobile cell (the others are kept too, see `RowValidator`)."""
     if not (type(value) is str and may_hold_several(value)):
         return phone(value)
     numbers = mobile_numbers(value)
@@ -336,7 +371,7 @@ def id_type(value: Any) -> str:
 #: Which cleaner each target field uses.
 CLEANERS = {
     "mobile": mobile,
-    "landline": phone,
+    "landline": mobile,  # the first number; the others are kept too
     "id_number": id_number,
     "id_type": id_type,
     "uscc": compact_upper,

@@ -1,8 +1,13 @@
-"""Turn one spreadsheet row into validated customer and vehicle values, or per-cell errors.
+"""Turn one spreadsheet row into validated customer and vehicle values, with per-cell problems.
 
 Validation uses exactly the rules of manual entry (`autocrm.customers.cleaning`); this module
-only cleans cells first (`normalize`) and translates field-keyed errors into errors that name
+only cleans cells first (`normalize`) and translates field-keyed errors into problems that name
 the row number and the column header the user sees in Excel.
+
+Nothing is lost on import (issue #12): a value the rules refuse is left out of the customer
+(with the values that depend on it) and kept as written in `rejected_values`; the row is
+"imported with problems". Only a row with no usable identity (no name, and no phone, ID
+number or VIN) is rejected. Manual entry and the API stay strict.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from autocrm.customers.choices import CustomerKind
-from autocrm.customers.cleaning import clean_customer_fields, clean_vehicle_fields
+from autocrm.customers.choices import CustomerKind, PhoneKind
+from autocrm.customers.cleaning import ID_MISMATCH, clean_customer_fields, clean_vehicle_fields
 from autocrm.imports.address_columns import join_address
 from autocrm.imports.columns import (
     ADDRESS_PART_KEYS,
@@ -31,10 +36,11 @@ from autocrm.imports.normalize import (
     clean_cell,
     date_order,
     may_hold_several,
-    mobile_numbers,
+    phone_parts,
 )
 from autocrm.rules.id_numbers import is_uscc_not_resident_id
 from autocrm.rules.names import is_organization_name
+from autocrm.rules.phones import normalize_landline, normalize_mobile
 
 #: Where an error on a derived field is shown when its own column is not in the file.
 ERROR_FALLBACK = {
@@ -85,12 +91,25 @@ class RowError:
 
 @dataclass
 class ValidRow:
+    """One checked row. `errors` reject it; `problems` are values left out of an imported
+    row (kept as written in `customer["rejected_values"]`); `notes` say what else was done.
+
+    `customer` holds, besides the customer's field values: "responsible_staff_id" (always:
+    the staff id, or None for unassigned), "rejected_values" (when there are problems, or an
+    unknown consultant left unassigned: [{"field", "value", "message", "batch", "row"}], the
+    batch id left None for the writer to fill) and "other_numbers" (numbers beyond the
+    mobile and landline: [(kind, E.164 or landline digits, as written)])."""
+
     number: int
     customer: dict[str, Any] = field(default_factory=dict)
     vehicle: dict[str, Any] | None = None
     errors: list[RowError] = field(default_factory=list)
+    #: values left out of the imported row (the row counts as "imported with problems")
+    problems: list[RowError] = field(default_factory=list)
     #: what the row does not import but does not reject it for (vehicle columns without VIN)
     notes: list[RowError] = field(default_factory=list)
+    #: the consultant name of the row when no staff member here has it ("" otherwise)
+    unknown_staff: str = ""
     entity: str = ""  # the customer this row belongs to (set by matching)
     #: pinyin and scores of the row's customer as a new record of its own (set for valid rows)
     derived: dict[str, Any] | None = None
@@ -101,7 +120,7 @@ class RowValidator:
 
     `date_orders` gives the day/month order of date columns written with the year last
     (field key → "dmy"/"mdy", see `date_orders_for`); without it, dates such as 05/11/2022
-    are refused as ambiguous.
+    are refused as ambiguous. `staff_mapping` maps consultant names that are not staff here.
     """
 
     def __init__(
@@ -112,8 +131,11 @@ class RowValidator:
         staff_by_name: Mapping[str, int],
         today: date,
         date_orders: Mapping[str, str] | None = None,
+        staff_mapping: Mapping[str, int | None] | None = None,
     ) -> None:
         self.headers = list(headers)
+        #: consultant names unknown here → the staff id chosen at preview (None: unassigned)
+        self.staff_mapping = dict(staff_mapping or {})
         self.columns = {key: i for i, key in enumerate(mapping) if key}
         self.staff_by_name = staff_by_name
         self.today = today
@@ -178,38 +200,116 @@ class RowValidator:
             value = int(value)
         return "" if value is None else str(value)
 
-    def _add_errors(
+    def _problem(
         self,
         result: ValidRow,
+        rejected: list[dict[str, Any]],
+        key: str,
+        column: str,
+        value: str,
+        message: str,
+    ) -> None:
+        """A value left out of the imported row: listed with its row and column, and kept as
+        written on the record."""
+        result.problems.append(RowError(result.number, self.header_of(column), value, message))
+        rejected.append(
+            {"field": key, "value": value, "message": message, "batch": None, "row": result.number}
+        )  # fmt: skip
+
+    def _drop_refused(
+        self,
+        result: ValidRow,
+        rejected: list[dict[str, Any]],
         cells: Sequence[Any],
         exc: ValidationError,
-        skip: set[str],
+        data: dict[str, Any],
         shown: Mapping[str, str],
         moved: Mapping[str, str],
-    ) -> None:
+    ) -> bool:
+        """The values the rules refused, taken out of `data` as problems (with the values that
+        depend on them); a gender that disagrees with a valid ID number is taken from the ID
+        number with a note. False when nothing could be taken out (nothing to retry)."""
+        dropped = False
         for key, errors in exc.error_dict.items():
-            if key in skip:
-                continue
             column = moved.get(key, key)  # a number checked as the other kind of phone
             value = shown[key] if key in shown else self.raw_of(cells, column)
-            for error in errors:
-                for message in error.messages:
-                    result.errors.append(
-                        RowError(result.number, self.header_of(column), value, message)
+            if key == "gender" and all(e.code == ID_MISMATCH for e in errors):
+                result.notes.append(
+                    RowError(
+                        result.number, self.header_of(column), value,
+                        _("The gender does not match the ID number: the ID number's was "
+                          "imported."),
                     )
+                )  # fmt: skip
+            else:
+                for error in errors:
+                    for message in error.messages:
+                        self._problem(result, rejected, key, column, value, message)
+            for name in (key, *_DROPPED_WITH.get(key, ())):
+                if name in data:
+                    del data[name]
+                    dropped = True
+        return dropped
 
-    def _route_phones(self, cleaned: dict[str, Any], bad: set[str]) -> dict[str, str]:
+    def _route_phones(
+        self,
+        result: ValidRow,
+        rejected: list[dict[str, Any]],
+        cells: Sequence[Any],
+        cleaned: dict[str, Any],
+        bad: set[str],
+    ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
         """A phone column holds what the customer gave: a mobile in the landline column (电话)
-        is the mobile when the row has none, a landline in the mobile column the landline.
-        Returns the moved values' targets with the keys of the columns they came from."""
-        landline, mobile = cleaned.get("landline") or "", cleaned.get("mobile") or ""
-        if landline and not mobile and "landline" not in bad and _MOBILE_SHAPE.fullmatch(landline):
-            cleaned["mobile"], cleaned["landline"] = landline, ""
-            return {"mobile": "landline", "mobile_raw": "landline", "mobile_last4": "landline"}
-        if mobile and not landline and "mobile" not in bad and _LANDLINE_SHAPE.fullmatch(mobile):
-            cleaned["landline"], cleaned["mobile"] = mobile, ""
-            return {"landline": "mobile"}
-        return {}
+        is the mobile when the row has none, a landline in the mobile column the landline,
+        and every further number (a second mobile in the same cell, a mobile in 电话 beside
+        the mobile, a second landline) is kept. Returns the moved values' targets with the
+        keys of the columns they came from, and the further numbers (kind, number, as
+        written)."""
+        found: list[tuple[str, str, str]] = []  # (column, as written, cleaned)
+        for column in ("mobile", "landline"):
+            if column not in self.columns or column in bad or not cleaned.get(column):
+                continue
+            raw = cells[self.columns[column]]
+            if type(raw) is str and may_hold_several(raw):
+                found += [(column, written, number) for written, number in phone_parts(raw)]
+            else:
+                found.append((column, self.raw_of(cells, column), cleaned[column]))
+        slots: dict[str, tuple[str, str]] = {}  # target → (column, number)
+        others: list[tuple[str, str, str]] = []  # (kind, as written, cleaned)
+        for column, written, number in found:
+            kind = (
+                "mobile" if _MOBILE_SHAPE.fullmatch(number)
+                else "landline" if _LANDLINE_SHAPE.fullmatch(number)
+                else column
+            )  # fmt: skip
+            if kind not in slots:
+                slots[kind] = (column, number)
+            elif number != slots[kind][1] and all(number != n for _k, _w, n in others):
+                others.append((kind, written, number))
+        moved: dict[str, str] = {}
+        for target in ("mobile", "landline"):
+            if target in self.columns and target not in bad:
+                cleaned[target] = ""
+        for target, (column, number) in slots.items():
+            cleaned[target] = number
+            if column != target:
+                moved[target] = column
+                if target == "mobile":
+                    moved["mobile_raw"] = moved["mobile_last4"] = column
+        numbers = []
+        for kind, written, number in others:
+            try:
+                normal = (
+                    normalize_mobile(number) if kind == "mobile" else normalize_landline(number)
+                )
+            except ValidationError as exc:
+                column = "mobile" if any(c == "mobile" and w == written for c, w, _n in found) \
+                    else "landline"  # fmt: skip
+                for message in exc.messages:
+                    self._problem(result, rejected, kind, column, written, message)
+                continue
+            numbers.append((PhoneKind(kind).value, normal, written))
+        return moved, numbers
 
     def _kind(self, cleaned: Mapping[str, Any], data: dict[str, Any]) -> str:
         """The row's customer type: the 客户类型 column's, else an organization when the row
@@ -228,25 +328,56 @@ class RowValidator:
         return CustomerKind.PERSON.value
 
     def validate(self, number: int, cells: Sequence[Any]) -> ValidRow:
-        """One row through the manual-entry rules: 1. each cell cleaned; 2. a second number in
-        the mobile cell noted; 3. the customer's values validated; 4. the responsible staff
-        member found; 5. the vehicle's values validated. Errors come in the file's column
-        order."""
+        """One row through the manual-entry rules: 1. each cell cleaned; 2. every number of
+        the phone cells routed; 3. the customer's values validated; 4. the responsible staff
+        member found; 5. the vehicle's values validated; 6. a row that identifies nobody
+        rejected. A refused value is left out and kept as written (a problem, not a
+        rejection). Errors and problems come in the file's column order."""
         result = ValidRow(number=number)
-        cleaned, bad = self._clean_cells(result, cells)
-        self._note_other_mobiles(result, cells, cleaned)
-        moved = self._route_phones(cleaned, bad)
-        shown: dict[str, str] = {}  # values shown with errors when not the cell as written
-        result.customer = self._customer(result, cells, cleaned, bad, moved, shown)
-        self._responsible_staff(result, cells, cleaned)
-        self._vehicle(result, cells, cleaned, bad, moved, shown)
-        if len(result.errors) > 1:  # in the order of the file's columns
-            order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
-            result.errors.sort(key=lambda e: order.get(e.column, len(order)))
+        rejected: list[dict[str, Any]] = []
+        cleaned, bad = self._clean_cells(result, rejected, cells)
+        moved, other_numbers = self._route_phones(result, rejected, cells, cleaned, bad)
+        shown: dict[str, str] = {}  # values shown with problems when not the cell as written
+        customer = self._customer(result, rejected, cells, cleaned, bad, moved, shown)
+        self._vehicle(result, rejected, cells, cleaned, bad, moved, shown)
+        if other_numbers:
+            customer["other_numbers"] = other_numbers
+        result.customer = customer
+        self._responsible_staff(result, rejected, cells, cleaned)
+        if rejected:
+            customer["rejected_values"] = rejected
+        if not self._identifies(result):
+            result.errors = [
+                *result.problems,
+                RowError(
+                    number, self.header_of("name"), self.raw_of(cells, "name"),
+                    _("Nothing identifies a customer in this row: no name, and no phone, ID "
+                      "number or VIN."),
+                ),
+            ]  # fmt: skip
+            result.problems = []
+        order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+        for found in (result.errors, result.problems):
+            if len(found) > 1:  # in the order of the file's columns
+                found.sort(key=lambda e: order.get(e.column, len(order)))
         return result
 
+    @staticmethod
+    def _identifies(result: ValidRow) -> bool:
+        """A name, a phone, an ID number (or USCC) or a VIN: a row with any is a customer."""
+        customer = result.customer
+        return bool(
+            customer.get("name")
+            or customer.get("mobile")
+            or customer.get("landline")
+            or customer.get("other_numbers")
+            or customer.get("id_number")
+            or customer.get("uscc")
+            or (result.vehicle and result.vehicle.get("vin"))
+        )
+
     def _clean_cells(
-        self, result: ValidRow, cells: Sequence[Any]
+        self, result: ValidRow, rejected: list[dict[str, Any]], cells: Sequence[Any]
     ) -> tuple[dict[str, Any], set[str]]:
         cleaned: dict[str, Any] = {}
         bad: set[str] = set()
@@ -255,44 +386,25 @@ class RowValidator:
                 cleaned[key] = self.clean(key, cells[index] if index < len(cells) else None)
             except CellError as exc:
                 bad.add(key)
-                result.errors.append(
-                    RowError(
-                        result.number, self.header_of(key), self.raw_of(cells, key),
-                        str(exc.message),
-                    )
-                )  # fmt: skip
+                self._problem(result, rejected, key, key, self.raw_of(cells, key), str(exc.message))
         return cleaned, bad
-
-    def _note_other_mobiles(
-        self, result: ValidRow, cells: Sequence[Any], cleaned: Mapping[str, Any]
-    ) -> None:
-        raw_mobile = cells[self.columns["mobile"]] if cleaned.get("mobile") else None
-        if type(raw_mobile) is str and may_hold_several(raw_mobile):
-            others = mobile_numbers(raw_mobile)[1:]
-            if others:  # 13800138000/13900139000: one mobile per customer
-                result.notes.append(
-                    RowError(
-                        result.number,
-                        self.header_of("mobile"),
-                        self.raw_of(cells, "mobile"),
-                        _("Only the first number was imported as the mobile; not imported: "
-                          "%(numbers)s.") % {"numbers": "、".join(others)},
-                    )
-                )  # fmt: skip
 
     def _customer(
         self,
         result: ValidRow,
+        rejected: list[dict[str, Any]],
         cells: Sequence[Any],
         cleaned: Mapping[str, Any],
         bad: set[str],
         moved: dict[str, str],
         shown: dict[str, str],
     ) -> dict[str, Any]:
-        data: dict[str, Any] = {"name": cleaned.get("name", "")}
+        data: dict[str, Any] = {}
+        if cleaned.get("name"):
+            data["name"] = cleaned["name"]
         for key in self.customer_keys:
             value = cleaned.get(key)
-            if key not in _NOT_CUSTOMER_DATA and value not in ("", None):
+            if key not in _NOT_CUSTOMER_DATA and key not in bad and value not in ("", None):
                 data[key] = value
         for key in ("mobile", "landline"):
             if key in moved:
@@ -311,11 +423,14 @@ class RowValidator:
                 data["uscc"] = data.pop("id_number")
         if "kind" not in bad:
             data["kind"] = kind
-        try:
-            customer = clean_customer_fields(data, kind=kind)
-        except ValidationError as exc:
-            self._add_errors(result, cells, exc, bad, shown, moved)
-            customer = {}
+        customer: dict[str, Any] = {}
+        for _attempt in range(len(data) + 1):  # each retry leaves out at least one value
+            try:
+                customer = clean_customer_fields(data, kind=kind)
+                break
+            except ValidationError as exc:
+                if not self._drop_refused(result, rejected, cells, exc, data, shown, moved):
+                    break
         if not self.has_kind_column and customer.get("kind") == CustomerKind.PERSON:
             # "a person" only for want of signs of an organization: not a value the file
             # gives, so it never turns a stored organization into a person
@@ -323,27 +438,39 @@ class RowValidator:
         return customer
 
     def _responsible_staff(
-        self, result: ValidRow, cells: Sequence[Any], cleaned: Mapping[str, Any]
+        self,
+        result: ValidRow,
+        rejected: list[dict[str, Any]],
+        cells: Sequence[Any],
+        cleaned: Mapping[str, Any],
     ) -> None:
+        """The consultant (销售顾问) by name; a name no staff member here has is looked up in
+        the mapping chosen at preview, else the customer stays unassigned with the name kept
+        as written (to be handed out later). The key is always set: an id or None."""
         staff_name = cleaned.get("responsible_staff")
-        if not staff_name:
-            return
-        staff_id = self.staff_by_name.get(staff_name) or self.staff_by_name.get(staff_name.lower())
-        if staff_id is None:
-            result.errors.append(
-                RowError(
-                    result.number,
-                    self.header_of("responsible_staff"),
-                    self.raw_of(cells, "responsible_staff"),
-                    _("No staff member of this dealer has this name."),
-                )
+        staff_id = None
+        if staff_name:
+            staff_id = self.staff_by_name.get(staff_name) or self.staff_by_name.get(
+                staff_name.lower()
             )
-        else:
-            result.customer["responsible_staff_id"] = staff_id
+            if staff_id is None:
+                result.unknown_staff = staff_name
+                staff_id = self.staff_mapping.get(staff_name)
+                if staff_id is None:
+                    entry = {
+                        "field": "responsible_staff",
+                        "value": self.raw_of(cells, "responsible_staff"),
+                        "message": _("No staff member of this dealer has this name."),
+                        "batch": None,
+                        "row": result.number,
+                    }
+                    rejected.append(entry)
+        result.customer["responsible_staff_id"] = staff_id
 
     def _vehicle(
         self,
         result: ValidRow,
+        rejected: list[dict[str, Any]],
         cells: Sequence[Any],
         cleaned: Mapping[str, Any],
         bad: set[str],
@@ -351,10 +478,13 @@ class RowValidator:
         shown: dict[str, str],
     ) -> None:
         vehicle_data = {
-            k: cleaned[k] for k in self.vehicle_keys if cleaned.get(k) not in ("", None)
+            k: cleaned[k]
+            for k in self.vehicle_keys
+            if k not in bad and cleaned.get(k) not in ("", None)
         }
-        vehicle_bad = any(k in bad for k in self.vehicle_keys)
-        if vehicle_data and "vin" not in vehicle_data and not vehicle_bad:
+        if not vehicle_data or "vin" in bad:
+            return
+        if "vin" not in vehicle_data:
             # Without a VIN a vehicle cannot be recorded; the customer is still imported.
             result.notes.append(
                 RowError(
@@ -364,14 +494,20 @@ class RowValidator:
                     _("No VIN: the vehicle columns of this row were not imported."),
                 )
             )
-        elif vehicle_data or vehicle_bad:
-            vehicle_data.setdefault("vin", "")
-            if vehicle_data.get("mileage_km") is not None:
-                vehicle_data["mileage_read_on"] = self.today
+            return
+        if vehicle_data.get("mileage_km") is not None:
+            vehicle_data["mileage_read_on"] = self.today
+        for _attempt in range(len(vehicle_data) + 1):
             try:
                 result.vehicle = clean_vehicle_fields(vehicle_data)
+                return
             except ValidationError as exc:
-                self._add_errors(result, cells, exc, bad, shown, moved)
+                # a refused VIN: no vehicle (its values are kept as written with the rest)
+                if (
+                    not self._drop_refused(result, rejected, cells, exc, vehicle_data, shown, moved)
+                    or "vin" in exc.error_dict
+                ):
+                    return
 
 
 _UNSEEN = object()
@@ -390,6 +526,10 @@ _CACHE_TRIAL = 1000
 
 
 _CACHE_MAX_DISTINCT = 0.5
+
+
+#: What else is left out with a refused value (the ID type of a refused ID number).
+_DROPPED_WITH = {"id_number": ("id_type",), "mileage_km": ("mileage_read_on",)}
 
 
 #: Customer targets that are not passed to `clean_customer_fields` as they are.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -80,7 +80,12 @@ def _preview(
 ) -> tuple[ImportBatch, Analysis]:
     sheet = read_sheet(content, filename)
     source, mapping = _mapping_for(actor, sheet, source, mapping)
-    analysis = analyse(dealer_id=actor.own_dealer_id, sheet=sheet, mapping=mapping)
+    analysis = analyse(
+        dealer_id=actor.own_dealer_id,
+        sheet=sheet,
+        mapping=mapping,
+        staff_mapping=source.staff_mapping if source is not None else None,
+    )
     batch = _new_batch(actor, content, filename, sheet, analysis.mapping, source)
     record_analysis(batch, analysis)
     batch.save()
@@ -131,16 +136,19 @@ def _new_batch(
         headers=sheet.headers,
         mapping=mapping,
         source=source,
+        # the consultant names mapped for this source's earlier files
+        staff_mapping=dict(source.staff_mapping) if source is not None else {},
     )
 
 
 def import_file(
-    *, actor: Staff, content: bytes, filename: str
+    *, actor: Staff, content: bytes, filename: str, skip_problem_rows: bool = False
 ) -> tuple[ImportBatch, Analysis | None]:
     """Check and write a file in one pass (the command line without --dry-run): the same
     checks and writes as a preview followed by `import_apply`, but the rows are written chunk
     by chunk while the next chunks are still being checked. Returns the batch (applied, or
-    failed with nothing written) and what was found in the file.
+    failed with nothing written) and what was found in the file; `skip_problem_rows` leaves
+    the rows with problems out instead of importing them without the refused values.
     Raises ImportFileError when the file cannot be read."""
     ensure_can_import(actor)
     with bulk_work():
@@ -148,6 +156,7 @@ def import_file(
         source, mapping = _mapping_for(actor, sheet, None, None)
         batch = _new_batch(actor, content, filename, sheet, mapping, source)
         batch.rows_total = len(sheet.rows)
+        batch.skip_problem_rows = skip_problem_rows
         batch.save()
         return apply_rows(actor, batch, WRITE_BATCH, sheet=sheet)
 
@@ -158,9 +167,7 @@ def import_remap(
 ) -> tuple[ImportBatch, Analysis]:
     """Apply a corrected column mapping to a previewed batch; optionally save it as a named
     source, reused automatically for files with the same header row."""
-    ensure_can_import(actor)
-    if batch.dealer_id != actor.dealer_id or batch.status != ImportStatus.PREVIEWED:
-        raise PermissionDenied
+    _ensure_previewed(actor, batch)
     mapping = list(mapping)
     used = [key for key in mapping if key]
     if len(used) != len(set(used)):
@@ -176,6 +183,7 @@ def import_remap(
                 "name": save_as.strip()[:60],
                 "headers": batch.headers,
                 "mapping": mapping,
+                "staff_mapping": batch.staff_mapping,
                 "created_by": actor,
                 "updated_at": timezone.now(),
             },
@@ -183,3 +191,60 @@ def import_remap(
         batch.source = source
     batch.save()
     return batch, analysis
+
+
+def _ensure_previewed(actor: Staff, batch: ImportBatch) -> None:
+    ensure_can_import(actor)
+    if batch.dealer_id != actor.dealer_id or batch.status != ImportStatus.PREVIEWED:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def import_staff_map(
+    *, actor: Staff, batch: ImportBatch, staff_mapping: Mapping[str, int | None]
+) -> tuple[ImportBatch, Analysis]:
+    """Map consultant names of a previewed file that are not staff here: each to a staff
+    member of the dealer, or to None (the customers stay unassigned, the name kept on the
+    record). Saved on the batch and on its source, so the next file of that source comes
+    mapped (a file without a saved source gets one, named after the file); the rows are
+    checked again."""
+    _ensure_previewed(actor, batch)
+    chosen = {str(name): staff_id for name, staff_id in staff_mapping.items()}
+    wanted = {staff_id for staff_id in chosen.values() if staff_id is not None}
+    known = set(
+        Staff.objects.filter(dealer_id=batch.dealer_id, is_active=True, pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
+    if wanted - known:
+        raise ValidationError(_("Choose a staff member of this dealer."))
+    batch.staff_mapping = {**batch.staff_mapping, **chosen}
+    analysis = batch_analysis(batch)
+    record_analysis(batch, analysis)
+    source = batch.source
+    if source is None:
+        source, _created = ImportSource.objects.get_or_create(
+            dealer_id=batch.dealer_id,
+            header_signature=header_signature(batch.headers),
+            defaults={
+                "name": PurePath(batch.file_name).stem[:60] or batch.file_name[:60],
+                "headers": batch.headers,
+                "mapping": batch.mapping,
+                "created_by": actor,
+            },
+        )
+        batch.source = source
+    source.staff_mapping = {**source.staff_mapping, **chosen}
+    source.updated_at = timezone.now()
+    source.save(update_fields=["staff_mapping", "updated_at"])
+    batch.save()
+    return batch, analysis
+
+
+def import_choose_problem_rows(*, actor: Staff, batch: ImportBatch, leave_out: bool) -> ImportBatch:
+    """The choice at preview for the rows with problems: imported without the refused values
+    (kept on the records, flagged), or left out like rejected rows."""
+    _ensure_previewed(actor, batch)
+    batch.skip_problem_rows = leave_out
+    batch.save(update_fields=["skip_problem_rows"])
+    return batch

@@ -131,6 +131,8 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
     before the import's first change, through the customer write functions."""
     changes = _entries(batch)
     result = {"deleted": 0, "restored": 0}
+    for model_name in ("customer", "vehicle"):
+        result[f"{model_name}s_deleted"] = result[f"{model_name}s_restored"] = 0
     with customer_writes(
         dealer_id=batch.dealer_id, actor=actor, reason=reason, now=timezone.now()
     ) as writes:
@@ -145,7 +147,9 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
             mine = [c for c in changes if c.model == model_name]
             created = [c.object_id for c in mine if c.action == "created"]
             delete = writes.delete_vehicles if model is Vehicle else writes.delete_customers
-            result["deleted"] += delete(created)
+            deleted = delete(created)
+            result["deleted"] += deleted
+            result[f"{model_name}s_deleted"] += deleted
             objs, fields = _restored(model, mine)
             if model is Vehicle:
                 writes.delete_readings(_readings_written(mine), source=MileageSource.IMPORT)
@@ -155,6 +159,7 @@ def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str
             else:
                 writes.update_customers(objs, fields)
             result["restored"] += len(objs)
+            result[f"{model_name}s_restored"] += len(objs)
     ImportChange.objects.filter(batch=batch).delete()
     return result
 
@@ -197,7 +202,8 @@ def _readings_written(changes: list[_Entry]) -> list[tuple[int, int]]:
 def import_undo(*, actor: Staff, batch: ImportBatch) -> dict[str, int]:
     """Undo an applied import: created customers and vehicles are deleted, changed fields get
     their values from before the import. Refused, naming the records, when any of them was
-    changed after the import (undoing would throw that work away)."""
+    changed after the import (undoing would throw that work away). Returns what it did:
+    "deleted" and "restored" in all, and by kind ("customers_deleted", "vehicles_restored" …)."""
     ensure_can_import(actor)
     if batch.dealer_id != actor.dealer_id:
         raise PermissionDenied

@@ -9,15 +9,16 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from autocrm.imports.derived import new_customer_derived
 from autocrm.imports.reader import Sheet
-from autocrm.imports.rows import RowValidator, ValidRow, date_orders_for
+from autocrm.imports.rows import RowError, RowValidator, ValidRow, date_orders_for
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 
@@ -72,7 +73,7 @@ def validate_range(work: ValidationWork, start: int, stop: int) -> list[ValidRow
         if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
             continue
         row = validator.validate(sheet.row_number(index), cells)
-        if not row.errors:
+        if not row.errors:  # rows with problems too: they are imported
             vin = row.vehicle.get("vin") if row.vehicle else None
             row.derived = new_customer_derived(
                 row.customer,
@@ -173,15 +174,36 @@ def bulk_work() -> Iterator[None]:
             gc.enable()
 
 
+def leave_out_problem_rows(rows: Iterable[ValidRow]) -> None:
+    """The choice at preview to leave the rows with problems out: each such row gets its
+    problems as errors (so matching does not import it) and keeps them in `problems` (so
+    it is told from a row rejected for want of an identity: status "skipped")."""
+    for row in rows:
+        if row.problems and not row.errors:
+            row.errors = [
+                RowError(p.row, p.column, p.value, _("Left out (row with problems): %(message)s")
+                         % {"message": p.message})
+                for p in row.problems
+            ]  # fmt: skip
+
+
 def work_for(
-    dealer_id: int, sheet: Sheet, mapping: Sequence[str], today: date | None = None
+    dealer_id: int,
+    sheet: Sheet,
+    mapping: Sequence[str],
+    today: date | None = None,
+    *,
+    staff_mapping: Mapping[str, int | None] | None = None,
 ) -> ValidationWork:
+    """What validating the rows of `sheet` needs; `staff_mapping` is the preview's choice
+    for consultant names that are not staff here (ImportBatch.staff_mapping)."""
     validator = RowValidator(
         sheet.headers,
         mapping,
         staff_by_name=staff_names(dealer_id),
         today=today or timezone.localdate(),
         date_orders=date_orders_for(sheet.rows, mapping),
+        staff_mapping=staff_mapping,
     )
     province = Dealer.objects.filter(pk=dealer_id).values_list("province", flat=True).first()
     return ValidationWork(validator, sheet, province or "", timezone.now())

@@ -25,6 +25,7 @@ from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
 from autocrm.imports.tasks import import_apply_task
 from autocrm.imports.undo import import_undo
+from autocrm.tenancy.models import Staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
@@ -97,6 +98,16 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "batch": batch,
         "columns": columns,
+        "unknown_staff": [
+            {"index": i, "name": name, "rows": rows, "staff_id": batch.staff_mapping.get(name)}
+            for i, (name, rows) in enumerate(
+                sorted(batch.unknown_staff.items(), key=lambda item: (-item[1], item[0]))
+            )
+        ],
+        "staff": Staff.objects.filter(dealer_id=batch.dealer_id, is_active=True).order_by(
+            "display_name", "username"
+        ),
+        "problems": list(batch.problems)[:MAX_SHOWN_NOTES],
         "choices": target_choices(),
         "errors": errors,
         "errors_capped": batch.count_rejected and len(batch.errors) >= MAX_STORED_ERRORS,
@@ -109,11 +120,45 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @importer_required
 @require_POST
+def staff_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview's consultant mapping: each name not known here to a staff member or to
+    nobody (""), saved for the file's source; the rows are checked again."""
+    batch = import_get(actor=request.user, pk=pk)
+    if batch.status != ImportStatus.PREVIEWED:
+        return redirect("imports:detail", pk=batch.pk)
+    chosen: dict[str, int | None] = {}
+    for i in range(len(batch.unknown_staff)):
+        name = request.POST.get(f"name{i}")
+        if name in batch.unknown_staff:
+            chosen[name] = _int(request.POST.get(f"staff{i}"))
+    try:
+        services.import_staff_map(actor=request.user, batch=batch, staff_mapping=chosen)
+    except (ValidationError, ImportFileError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Consultant mapping saved."))
+    return redirect("imports:preview", pk=batch.pk)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@importer_required
+@require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
     if batch.status != ImportStatus.PREVIEWED:
         messages.error(request, _("This import has already been applied."))
     else:
+        services.import_choose_problem_rows(
+            actor=request.user,
+            batch=batch,
+            leave_out=request.POST.get("skip_problem_rows") == "on",
+        )
         import_apply_task(batch.pk, request.user.pk)
     return redirect("imports:detail", pk=batch.pk)
 
@@ -121,7 +166,11 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @importer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
-    context = {"batch": batch, "nav_active": "imports"}
+    context = {
+        "batch": batch,
+        "nav_active": "imports",
+        "rows_written": batch.count_new + batch.count_updated,
+    }
     if request.headers.get("HX-Request"):
         response = render(request, "imports/_progress.html", context)
         if batch.status not in (ImportStatus.APPLYING, ImportStatus.PREVIEWED):
@@ -153,7 +202,12 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Import undone: %(deleted)d records deleted, %(restored)d restored.") % result,
+            _(
+                "Import undone: %(customers_deleted)d customers and %(vehicles_deleted)d "
+                "vehicles deleted, %(customers_restored)d customers and %(vehicles_restored)d "
+                "vehicles restored."
+            )
+            % result,
         )
     return redirect("imports:detail", pk=batch.pk)
 

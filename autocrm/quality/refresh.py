@@ -67,7 +67,13 @@ def facts_from_related(
         ),
         last_verified_at=customer.last_verified_at,
         updated_at=customer.updated_at,
+        rejected_fields=rejected_fields(customer.rejected_values),
     )
+
+
+def rejected_fields(rejected_values: Any) -> tuple[str, ...]:
+    """The fields of a record's values an import could not accept."""
+    return tuple(str(v.get("field", "")) for v in rejected_values or () if isinstance(v, dict))
 
 
 def _related_facts(ids: list[int]) -> dict[str, Any]:

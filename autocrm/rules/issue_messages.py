@@ -27,6 +27,9 @@ ISSUE_MESSAGES: dict[str, Promise] = {
     "event_participation_missing": _("No event participation recorded."),
     "referrals_missing": _("No referral information recorded."),
     "record_stale": _("Not verified or updated for over a year."),
+    "value_rejected": _(
+        "An import could not accept this value; it is kept as written: correct it."
+    ),
 }
 
 

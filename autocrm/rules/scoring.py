@@ -19,6 +19,8 @@ from autocrm.rules.phones import is_suspicious_mobile
 
 MISSING = "missing"
 DOUBTFUL = "doubtful"
+#: A value an import could not accept, kept on the record as written (to be corrected).
+REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class CustomerFacts:
     updated_at: datetime | None = None
     #: `parse_address(address)` when the caller already has it (saves parsing it again).
     parsed_address: Address | None = None
+    #: The fields of the values an import could not accept (`Customer.rejected_values`).
+    rejected_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,17 @@ def check_stale(facts: CustomerFacts, *, now: datetime, stale_after_days: int) -
     return last is not None and now - last > timedelta(days=stale_after_days)
 
 
+def check_rejected_values(facts: CustomerFacts) -> list[QualityIssue]:
+    """Nothing lost on import (issue #12): a value an import could not accept is left out of
+    its field and kept as written; each such field is flagged until someone corrects it."""
+    return [_rejected(name) for name in dict.fromkeys(facts.rejected_fields)]
+
+
+@functools.cache
+def _rejected(field_name: str) -> QualityIssue:
+    return QualityIssue(field_name, REJECTED, "value_rejected")
+
+
 def completeness_checks(facts: CustomerFacts) -> dict[str, bool]:
     """Completeness (seed 000): hobbies/interests, activity level, follow-up results, event
     participation, referrals."""
@@ -192,6 +207,8 @@ def score_customer(
     comp_total = sum(comp_weights.values())
     completeness = round(100 * sum(comp_weights[k] for k, ok in present.items() if ok) / comp_total)
     issues.extend(_missing(k) for k, ok in present.items() if not ok)
+
+    issues.extend(check_rejected_values(facts))
 
     if now is not None and check_stale(facts, now=now, stale_after_days=config["STALE_AFTER_DAYS"]):
         issues.append(QualityIssue("record", DOUBTFUL, "record_stale"))

@@ -57,7 +57,9 @@ def validate_file(
 
 
 def errors_of(rows: list[ValidRow]) -> list[tuple[int, str, str, str]]:
-    return [(e.row, e.column, e.value, e.message) for r in rows for e in r.errors]
+    """What the rows do not import: their refused values (the row is imported without them,
+    issue #12) and, for a row nothing identifies, its errors."""
+    return [(e.row, e.column, e.value, e.message) for r in rows for e in [*r.errors, *r.problems]]
 
 
 # --- 1. dates -----------------------------------------------------------------------------
@@ -225,8 +227,11 @@ def test_uscc_in_the_id_number_column() -> None:
     assert institute.customer["uscc"] == USCC_LIKE_ID
     assert "kind" not in person.customer and person.customer["id_number"] == ID1
     assert person.customer["birth_date"] == dt.date(1990, 3, 7)
-    assert li.customer == {} and wang.customer == {}
-    assert [(e.row, e.column, e.value) for e in li.errors + wang.errors] == [
+    # imported without the wrong ID number (kept as written, issue #12)
+    assert li.errors == [] and wang.errors == []
+    assert "id_number" not in li.customer and "id_number" not in wang.customer
+    assert li.customer["rejected_values"][0]["value"] == USCC_LIKE_ID
+    assert [(e.row, e.column, e.value) for e in li.problems + wang.problems] == [
         (6, "证件号码", USCC_LIKE_ID),
         (7, "证件号码", "440305199003071237"),
     ]
@@ -330,7 +335,7 @@ def test_address_from_parts_only() -> None:
     ]  # fmt: skip
     rows = [["姓名", "所在省", "所在城市", "所在区"], ["张伟", "广东", "深圳", "南山区"]]
     _mapping, (row,) = validate_file(csv_bytes(rows), "a.csv")
-    assert [(e.column, e.value) for e in row.errors] == [("所在省", "广东深圳南山区")]
+    assert [(e.column, e.value) for e in row.problems] == [("所在省", "广东深圳南山区")]
 
 
 # --- 4. vehicle columns without a VIN -----------------------------------------------------
@@ -492,7 +497,8 @@ def test_preview_page_lists_the_notes(client, cr_a, dealer_a) -> None:
 
 def test_cells_as_dms_exports_write_them() -> None:
     """Excel's text mark ('13912345678), the codes of GB/T 2261.1 for gender (1 male,
-    2 female, 0/9 no value) and two mobiles in one cell (the first is taken, the other noted)."""
+    2 female, 0/9 no value) and several mobiles in one cell (the first is the mobile, the
+    others are kept as other numbers, issue #12)."""
     rows = [
         ["姓名", "性别", "手机", "身份证号"],
         ["张伟", 1, "'13912345678", "'440305199003071236"],
@@ -507,12 +513,13 @@ def test_cells_as_dms_exports_write_them() -> None:
     assert zhang.customer["gender"] == "M" and li.customer["gender"] == "F"
     assert "gender" not in wang.customer and "gender" not in zhao.customer
     assert li.customer["mobile"] == "+8613912345679"
-    only_first = "Only the first number was imported as the mobile; not imported: %s."
-    assert li.notes == [
-        RowError(3, "手机", "139 1234 5679/13600001111", only_first % "13600001111")
+    assert li.customer["other_numbers"] == [("mobile", "+8613600001111", "13600001111")]
+    assert wang.customer["other_numbers"] == [
+        ("mobile", "+8613912345671", "13912345671"),
+        ("mobile", "+8613912345672", "13912345672"),
     ]
-    assert wang.notes[0].message == only_first % "13912345671、13912345672"
-    assert zhang.notes == [] and zhao.notes == []
+    assert "other_numbers" not in zhang.customer
+    assert li.notes == [] and wang.notes == [] and zhang.notes == [] and zhao.notes == []
     assert errors_of([qian]) == [(6, "性别", "3", "Choose one of the offered options.")]
 
 
@@ -542,7 +549,7 @@ def test_a_phone_column_holds_mobiles_and_landlines_alike() -> None:
     assert zhang.errors == [] and zhang.customer["mobile"] == "+8613912345678"
     assert zhang.customer["mobile_raw"] == "13912345678" and "landline" not in zhang.customer
     assert li.customer["landline"] == "+862038881234" and "mobile" not in li.customer
-    assert [e.column for e in zhao.errors] == ["电话"]
+    assert [e.column for e in zhao.problems] == ["电话"]
     rows = [
         ["姓名", "手机", "固话"],
         ["张伟", "020-38881234", ""],
@@ -551,8 +558,10 @@ def test_a_phone_column_holds_mobiles_and_landlines_alike() -> None:
     _mapping, (zhang, li) = validate_file(xlsx(rows))
     assert zhang.errors == [] and zhang.customer["landline"] == "+862038881234"
     assert "mobile" not in zhang.customer
-    # the row has a landline already: the mobile column's value is checked as a mobile
-    assert [e.column for e in li.errors] == ["手机", "固话"]
+    # the mobile column's landline is the landline; the landline column's bad value is left
+    # out (kept as written)
+    assert li.customer["landline"] == "+862038881235"
+    assert [e.column for e in li.problems] == ["固话"]
 
 
 def test_an_id_type_column_says_what_the_id_number_is() -> None:
@@ -571,7 +580,7 @@ def test_an_id_type_column_says_what_the_id_number_is() -> None:
     assert zhang.customer["id_number"] == "E12345678" and "birth_date" not in zhang.customer
     assert li.errors == [] and li.customer["id_type"] == "resident_id"
     assert li.customer["birth_date"] == dt.date(1990, 3, 7)
-    assert [e.column for e in wang.errors] == ["证件号码"]  # not a resident ID card
+    assert [e.column for e in wang.problems] == ["证件号码"]  # not a resident ID card
     assert errors_of([zhao]) == [
         (5, "证件类型", "驾驶证", "Enter 身份证, 护照, 港澳通行证, 台胞证, 营业执照 or 其他."),
     ]  # fmt: skip

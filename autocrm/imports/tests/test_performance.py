@@ -25,9 +25,10 @@ def _sheet_rows(n: int) -> list[list[object]]:
         if i % 5 == 0:
             mobile = mobile[:-2]  # invalid
         vin = "LSVAM4187C2184847" if i % 7 == 0 else "LSVAM4187C218484X"  # bad check digit
+        name = "" if i % 10 == 0 else f"张{i}"  # with the bad mobile and no VIN: no one
         rows.append(
-            [f"张{i}", mobile, "广东省深圳市南山区科技园路8号" if i % 3 else "深圳", "",
-             vin, dt.date(2021, 5, 1 + i % 28), i * 100]
+            [name, mobile, "广东省深圳市南山区科技园路8号" if i % 3 else "深圳", "",
+             vin if name else "", dt.date(2021, 5, 1 + i % 28), i * 100]
         )  # fmt: skip
         if i % 11 == 0:
             rows.append([None] * len(HEADER))  # blank rows are skipped either way
@@ -58,6 +59,7 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
     assert [r.number for r in parallel] == [r.number for r in sequential]
     assert parallel == sequential
     assert any(r.errors for r in parallel) and any(not r.errors for r in parallel)
+    assert any(r.problems and not r.errors for r in parallel)
     assert len(sequential) == 60
     assert all((r.derived is None) == bool(r.errors) for r in parallel)
 

@@ -16,13 +16,20 @@ from django_scopes import scope
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
 from autocrm.imports import applying, matching, services, undo, validation, writing
 from autocrm.imports.columns import auto_mapping
-from autocrm.imports.export import ERROR_HEADER, rejected_rows_xlsx
+from autocrm.imports.export import (
+    ERROR_HEADER,
+    PROBLEM_MARK,
+    REJECTED_MARK,
+    RESULT_HEADER,
+    rejected_rows_xlsx,
+)
 from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, read_sheet
 from autocrm.imports.tests.files import csv_bytes, xlsx
 
 VIN1, VIN2, VIN3 = "LSVAM4187C2184847", "LFV2A21K9F3000001", "LSGBC5344EG000002"
 ID1 = "440305199003071236"
+NO_IDENTITY = "Nothing identifies a customer in this row: no name, and no phone, ID number or VIN."
 HEADER = ["序号", "客户姓名", "手机号码", "联系地址", "身份证号", "车架号", "车牌号", "购车日期",
           "行驶里程", "备注"]  # fmt: skip
 
@@ -139,21 +146,23 @@ def test_gbk_csv(cr_a) -> None:
     assert analysis.rows[0].customer["name"] == "王芳"
 
 
-def test_every_kind_of_bad_value_gives_exact_row_errors(cr_a) -> None:
+def test_every_kind_of_bad_value_gives_exact_row_problems(cr_a) -> None:
+    """Issue #12: a bad value is left out of the imported row (and kept as written on the
+    record); only a row that identifies nobody is rejected."""
     rows = [
         ["姓名", "手机", "身份证号", "车架号", "车牌号", "购车日期", "邮箱", "邮编", "顾问",
          "行驶里程"],
-        ["", "13912345678", "", "", "", "", "", "", "", ""],
+        ["", "13912345678", "", "", "", "", "", "", "", ""],  # a phone only: a customer
         ["赵六", "1234", "440305199003071237", "", "", "", "", "", "", ""],
         ["钱七", "13912345600", "", "LSVAM4180C2184847", "ABC", "", "", "", "", ""],
         ["孙八", "13912345601", "", VIN2, "", "去年", "not-mail", "12345", "无名氏", ""],
         ["周九", "13912345602", "", "", "", "", "", "", "", "很多"],
         ["吴十", "13912345603", "", VIN3, "", dt.date(2099, 1, 1), "", "", "", ""],
+        ["", "1234", "", "", "", "", "x@", "", "", ""],  # nothing identifies anyone
     ]  # fmt: skip
     batch, analysis = preview(cr_a, xlsx(rows))
-    got = [(e.row, e.column, e.value, e.message) for e in analysis.errors]
+    got = [(e.row, e.column, e.value, e.message) for e in analysis.problems]
     assert got == [
-        (2, "姓名", "", "Enter the customer's name."),
         (3, "手机", "1234",
          "Enter a valid mainland China mobile number (11 digits starting with 1)."),
         (3, "身份证号", "440305199003071237",
@@ -165,28 +174,45 @@ def test_every_kind_of_bad_value_gives_exact_row_errors(cr_a) -> None:
         (5, "购车日期", "去年", "Not a date; write it as 2023-01-05."),
         (5, "邮箱", "not-mail", "Enter a valid e-mail address."),
         (5, "邮编", "12345", "A postcode has 6 digits."),
-        (5, "顾问", "无名氏", "No staff member of this dealer has this name."),
-        (6, "车架号", "", "Enter the VIN."),
         (6, "行驶里程", "很多", "Enter a whole number."),
         (7, "购车日期", "2099-01-01", "The purchase date cannot be in the future."),
     ]  # fmt: skip
-    assert batch.count_rejected == 6 and batch.count_new == 0
-    assert batch.errors[0] == {"row": 2, "column": "姓名", "value": "", "message":
-                               "Enter the customer's name."}  # fmt: skip
+    assert [(e.row, e.column, e.value) for e in analysis.errors] == [
+        (8, "姓名", ""), (8, "手机", "1234"), (8, "邮箱", "x@"),
+    ]  # fmt: skip
+    assert analysis.errors[0].message == NO_IDENTITY
+    assert (batch.count_new, batch.count_problems, batch.count_rejected) == (6, 5, 1)
+    assert batch.unknown_staff == {"无名氏": 1}  # not a problem: mapped at preview
+    sun = analysis.rows[3]
+    assert sun.customer["responsible_staff_id"] is None
+    assert [(v["field"], v["value"]) for v in sun.customer["rejected_values"]] == [
+        ("purchase_date", "去年"), ("email", "not-mail"), ("postcode", "12345"),
+        ("responsible_staff", "无名氏"),
+    ]  # fmt: skip
+    assert sun.vehicle == {"vin": VIN2}  # without the refused purchase date
+    assert batch.problems[0] == {"row": 3, "column": "手机", "value": "1234", "message":
+                                 "Enter a valid mainland China mobile number (11 digits "
+                                 "starting with 1)."}  # fmt: skip
 
 
 def test_rejected_rows_file_can_be_fixed_and_uploaded_again(cr_a, dealer_a) -> None:
-    rows = [["姓名", "手机"], ["王五", "1390000"], ["赵六", "13912345699"]]
+    rows = [["姓名", "手机"], ["王五", "1390000"], ["", "1390001"], ["赵六", "13912345699"]]
     _batch, analysis = preview(cr_a, xlsx(rows))
     rejected = read_sheet(rejected_rows_xlsx(analysis), "rejected.xlsx")
-    assert rejected.headers == ["姓名", "手机", ERROR_HEADER]
+    assert rejected.headers == ["姓名", "手机", ERROR_HEADER, RESULT_HEADER]
+    mobile_error = "Enter a valid mainland China mobile number (11 digits starting with 1)."
     assert rejected.rows == [
-        ["王五", "1390000",
-         "手机：Enter a valid mainland China mobile number (11 digits starting with 1)."]
+        ["王五", "1390000", f"手机：{mobile_error}", PROBLEM_MARK],  # imported without it
+        ["", "1390001", f"姓名：{NO_IDENTITY}；手机：{mobile_error}", REJECTED_MARK],
     ]  # fmt: skip
-    fixed = [rejected.headers, ["王五", "13900001111", rejected.rows[0][2]]]
+    fixed = [
+        rejected.headers,
+        ["王五", "13900001111", *rejected.rows[0][2:]],
+        ["孙七", "13900001112", *rejected.rows[1][2:]],
+    ]
     batch, analysis = preview(cr_a, xlsx(fixed), "rejected.xlsx")
-    assert analysis.errors == [] and batch.count_new == 1
+    assert batch.mapping == ["name", "mobile", "", ""]  # 错误 and 结果 are not imported
+    assert analysis.errors == analysis.problems == [] and batch.count_new == 2
 
 
 def test_cleaning_of_spellings(cr_a) -> None:
@@ -240,7 +266,10 @@ def test_update_never_blanks_and_undo_restores_exactly(cr_a, dealer_a, make_cust
         existing.refresh_from_db()
         assert (existing.email, existing.remarks) == ("zw@example.com", "VIP")
         result = undo.import_undo(actor=cr_a, batch=batch)
-    assert result == {"deleted": 1, "restored": 1}
+    assert result == {
+        "deleted": 1, "restored": 1, "customers_deleted": 1, "customers_restored": 1,
+        "vehicles_deleted": 0, "vehicles_restored": 0,
+    }  # fmt: skip
     assert dump(dealer_a) == before
     batch.refresh_from_db()
     assert batch.status == ImportStatus.UNDONE
@@ -439,7 +468,7 @@ def test_one_pass_import_gives_the_preview_and_apply_result(cr_a, dealer_a, monk
     rows = [["客户姓名", "手机号码", "电子邮箱"]] + [
         [f"客户{i}", f"139{i:08d}", ""] for i in range(60)
     ]
-    rows[30][1] = "1390000"  # rejected
+    rows[30][0:2] = ["", "1390000"]  # rejected: nothing identifies anyone
     rows.append(["客户3", "13900000003", "k3@example.com"])  # the customer of row 5 again
     content = xlsx(rows)
     batch, _ = preview(cr_a, content)
@@ -457,7 +486,7 @@ def test_one_pass_import_gives_the_preview_and_apply_result(cr_a, dealer_a, monk
         expected
     )
     assert expected[0] == (59, 1, 1)
-    assert [e.row for e in analysis.errors] == [31]
+    assert sorted({e.row for e in analysis.errors}) == [31]
     assert batch.rows_done == batch.rows_total == 61
 
 
@@ -482,7 +511,7 @@ def test_key_lookups_leave_the_planner_settings_as_they_were(cr_a, dealer_a) -> 
 def _threaded_file() -> bytes:
     rows = [["客户姓名", "手机号码", "电子邮箱", "车架号", "行驶里程"]]
     rows += [[f"客户{i}", f"139{i:08d}", "", "", ""] for i in range(40)]
-    rows[12][1] = "1390000"  # rejected
+    rows[12][0:2] = ["", "1390000"]  # rejected: nothing identifies anyone
     rows[5][3:5] = [VIN1, 1200]
     rows.append(["客户3", "13900000003", "k3@example.com", VIN2, 300])  # row 5's customer
     rows.append(["客户4", "13900000004", "k4@example.com", VIN1, ""])  # row 6's, again

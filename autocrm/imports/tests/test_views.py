@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django_scopes import scope
@@ -20,7 +21,8 @@ from autocrm.testing.access import ACTORS, MISSING_ID, assert_allowed, assert_de
 pytestmark = pytest.mark.django_db
 
 ROWS = [["客户", "手机", "地址"], ["张伟", "13912345678", "广东省深圳市南山区科技园路8号"],
-        ["李娜", "139", ""]]  # fmt: skip
+        ["李娜", "139", ""],  # imported without the bad mobile (kept as written)
+        ["", "138", ""]]  # nothing identifies anyone: rejected  # fmt: skip
 
 
 def upload(client, rows=ROWS, name="客户.xlsx"):
@@ -46,26 +48,33 @@ def test_upload_preview_remap_apply_undo(client, cr_a, dealer_a) -> None:
     with scope(dealer=dealer_a.pk):
         batch.refresh_from_db()
         assert batch.mapping == ["name", "mobile", "address"]
-        assert (batch.count_new, batch.count_rejected) == (1, 1)
-        assert batch.errors[0]["row"] == 3 and batch.errors[0]["column"] == "手机"
+        assert (batch.count_new, batch.count_problems, batch.count_rejected) == (2, 1, 1)
+        assert batch.errors[0]["row"] == 4 and batch.errors[0]["column"] == "客户"
+        assert batch.problems[0]["row"] == 3 and batch.problems[0]["column"] == "手机"
     page = client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
-    assert "13912345678" not in page  # only errors are listed
-    assert "139" in page
+    assert "13912345678" not in page  # only errors and problems are listed
+    assert 'data-testid="problem-table"' in page and "<code>139</code>" in page
+    assert 'data-testid="skip-problem-rows"' in page
     rejected = client.get(reverse("imports:rejected", args=[batch.pk]))
     assert rejected.status_code == 200
     sheet = read_sheet(rejected.content, "r.xlsx")
-    assert [r[:2] for r in sheet.rows] == [["李娜", "139"]]
+    assert [r[:2] for r in sheet.rows] == [["李娜", "139"], ["", "138"]]
     response = client.post(reverse("imports:apply", args=[batch.pk]))
     assert response.status_code == 302
     with scope(dealer=dealer_a.pk):
         batch.refresh_from_db()
         assert batch.status == ImportStatus.APPLIED
         assert Customer.objects.filter(name="张伟").exists()
+        assert Customer.objects.get(name="李娜").mobile == ""  # imported without it
     page = client.get(reverse("imports:detail", args=[batch.pk])).content.decode()
     assert 'data-testid="undo"' in page
+    assert 'data-testid="import-result"' in page
+    assert f'href="/customers/?import={batch.pk}"' in page
     poll = client.get(reverse("imports:detail", args=[batch.pk]), HTTP_HX_REQUEST="true")
     assert poll["HX-Refresh"] == "true"
-    client.post(reverse("imports:undo", args=[batch.pk]))
+    undone = client.post(reverse("imports:undo", args=[batch.pk]), follow=True)
+    said = undone.content.decode()  # what undo removed, by kind
+    assert "2 customers and 0 vehicles deleted" in said or "删除了 2 位客户和 0 辆车" in said
     with scope(dealer=dealer_a.pk):
         batch.refresh_from_db()
         assert batch.status == ImportStatus.UNDONE
@@ -181,21 +190,28 @@ def test_consultant_cannot_apply_via_service(consultant_a, dealer_a) -> None:
 
 def test_command_dry_run_errors_file_and_apply(cr_a, dealer_a, tmp_path, capsys) -> None:
     path = tmp_path / "export.xlsx"
-    path.write_bytes(xlsx([["姓名", "手机"], ["张伟", "13912345678"], ["李娜", "139"]]))
+    path.write_bytes(
+        xlsx([["姓名", "手机"], ["张伟", "13912345678"], ["李娜", "139"], ["", "138"]])
+    )
     errors = tmp_path / "errors.xlsx"
     with translation.override("en"):
         call_command("import_customers", str(path), dealer="A001", dry_run=True, errors=str(errors))
     out = capsys.readouterr().out
-    assert "new 1, updated 0, unchanged 0, rejected 1" in out
-    assert "row 3, 手机 «139»" in out and "dry run" in out
-    assert read_sheet(errors.read_bytes(), "e.xlsx").rows[0][:2] == ["李娜", "139"]
+    assert "new 2, updated 0, unchanged 0, rejected 1" in out
+    assert "rows written 2 (imported with problems 1), rejected 1" in out
+    assert "row 3, 手机 «139»" in out and "row 4, 姓名 «»" in out and "dry run" in out
+    assert [r[:2] for r in read_sheet(errors.read_bytes(), "e.xlsx").rows] == [
+        ["李娜", "139"], ["", "138"],
+    ]  # fmt: skip
     with scope(dealer=dealer_a.pk):
         assert not Customer.objects.exists()
     call_command("import_customers", str(path), dealer="A001", user="cr_a")
+    assert "created customers: /customers/?import=" in capsys.readouterr().out
     with scope(dealer=dealer_a.pk):
-        assert Customer.objects.get().name == "张伟"
+        assert sorted(Customer.objects.values_list("name", flat=True)) == ["张伟", "李娜"]
     call_command("import_customers", str(path), dealer="A001")
-    assert "new 0, updated 0, unchanged 1, rejected 1" in capsys.readouterr().out
+    # 张伟 found by his mobile; 李娜 has no key to be found by (a name alone matches nobody)
+    assert "updated 0, unchanged 1, rejected 1" in capsys.readouterr().out
 
 
 def test_command_refuses_clearly(cr_a, consultant_a, dealer_a, tmp_path) -> None:
@@ -231,3 +247,29 @@ def test_command_exit_code_is_non_zero(tmp_path) -> None:
     )
     assert result.returncode != 0
     assert "CommandError: Cannot read" in result.stderr and "missing.xlsx" in result.stderr
+
+
+def test_the_customers_an_import_created(cr_a, dealer_a, dealer_b, make_customer) -> None:
+    """`?import=<batch>` keeps the customers the import's rows created (ImportRow "new")."""
+    from autocrm.imports.models import ImportBatch, ImportRow
+
+    created = make_customer(cr_a, name="张伟", mobile="13912345678")
+    updated = make_customer(cr_a, name="李娜", mobile="13912345679")
+    make_customer(cr_a, name="王芳", mobile="13912345600")
+    with scope(dealer=dealer_a.pk):
+        batch = ImportBatch.objects.create(dealer=dealer_a, file_name="a.xlsx", sha256="0")
+        ImportRow.objects.bulk_create(
+            [
+                ImportRow(dealer=dealer_a, batch=batch, number=2, customer_id=created.pk,
+                          status="new"),
+                ImportRow(dealer=dealer_a, batch=batch, number=3, customer_id=updated.pk,
+                          status="updated"),
+            ]
+        )  # fmt: skip
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(cr_a)
+    page = client.get(reverse("customers:list"), {"import": batch.pk}).content.decode()
+    assert "张伟" in page and "李娜" not in page and "王芳" not in page
+    assert f"Created by import #{batch.pk}" in page
+    everyone = client.get(reverse("customers:list"), {"import": "x"}).content.decode()
+    assert "王芳" in everyone  # not a batch id: no filter
