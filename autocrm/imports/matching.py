@@ -19,6 +19,7 @@ blanks a stored one. Every number seen is kept (`Planned.numbers`).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,11 +73,13 @@ VEHICLE_STORED = tuple(
     dict.fromkeys(f for main, deps in VEHICLE_FIELDS.items() for f in (main, *deps))
 )
 LOOKUP_CHUNK = 2000
+_MOBILE_E164_RE = re.compile(r"^\+861[3-9]\d{9}$")
 #: From this many keys on, a file is matched in one pass over the dealer's records when the
 #: dealer has no more customers than the file has keys.
 WHOLE_DEALER_MIN_KEYS = 5000
 
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
+SKIPPED = "skipped"
 
 
 @dataclass
@@ -431,14 +434,14 @@ class Matcher:
                 self.customer_by_id_number.setdefault(number, pk)
         new_numbers = numbers - self._numbers_looked_up
         self._numbers_looked_up |= new_numbers
-        mobiles = {n for n in new_numbers if n.startswith("+")}
-        landlines = new_numbers - mobiles
+        # both are E.164 (+8613…, +86755…): a number is looked up as either
+        mobiles = {n for n in new_numbers if _MOBILE_E164_RE.match(n)}
         for chunk in _chunks(mobiles):
             for pk, mobile in (
                 active.filter(mobile__in=chunk).order_by("id").values_list("id", "mobile")
             ):
                 self._add_number(mobile, pk)
-        for chunk in _chunks(landlines):
+        for chunk in _chunks(new_numbers - mobiles):
             for pk, landline in (
                 active.filter(landline__in=chunk).order_by("id").values_list("id", "landline")
             ):
@@ -462,7 +465,8 @@ def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = No
     matcher.load([r for r in rows if not r.errors])
     for row in rows:
         if row.errors:
-            plan.statuses[row.number] = REJECTED
+            # left out at the user's choice (a row with problems), or without an identity
+            plan.statuses[row.number] = SKIPPED if row.problems else REJECTED
             continue
         _plan_row(row, matcher, plan)
     return plan
@@ -524,22 +528,33 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     facts = facts_of(customer, {n: (k, r) for k, n, r in row_numbers(customer)})
     entity_key: str | None = None
     different: list[tuple[str, str]] = []  # (entity, shared number) of other people
+    same: list[tuple[int, str]] = []  # (strength, entity) of the customers the row may be
     for key, how in _candidates(row, matcher, plan):
         other = _entity(plan, matcher, key)
         decision = same_person(facts, other.facts())
+        if decision.verdict is Verdict.SAME and decision.reason == "same_id":
+            same = [(_BY_ID, key)]
+            break
         if decision.verdict is Verdict.SAME or (
             how == "vin"
             and decision.verdict is Verdict.UNSURE
             and (decision.names.compatible or _vehicle_row_of_owner(facts, decision.names))
         ):  # the owner's vehicle under a compatible name is the owner's
-            entity_key = key
-            break
-        if decision.verdict is Verdict.DIFFERENT and how == "number":
+            same.append((int(decision.names), key))
+        elif decision.verdict is Verdict.DIFFERENT and how == "number":
             shared = (facts.mobiles | facts.landlines) & (
                 other.facts().mobiles | other.facts().landlines
             )
             if shared:
                 different.append((key, min(shared)))
+    if same:
+        same.sort(key=lambda s: -s[0])
+        best = same[0]
+        # 刘女士 on a number that 刘娟 and her daughter 刘慧红 share is either of them: the
+        # row is a customer of its own (detection puts the pairs to review), not a guess
+        ambiguous = len(same) > 1 and same[1][0] == best[0] and best[0] < _BY_ID
+        if not ambiguous or _one_person(plan, [k for strength, k in same if strength == best[0]]):
+            entity_key = best[1]
     status = UNCHANGED
     if entity_key is None:
         entity_key = f"r{row.number}"
@@ -566,6 +581,16 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     row.entity = entity_key
     plan.entity_of[row.number] = entity_key
     plan.statuses[row.number] = status
+
+
+#: The strength of a match by ID number, above every name agreement
+_BY_ID = 100
+
+
+def _one_person(plan: Plan, keys: list[str]) -> bool:
+    """Whether the customers are one person by the rules themselves (stored duplicates)."""
+    first = plan.customers[keys[0]].facts()
+    return all(same_person(first, plan.customers[k].facts()).same for k in keys[1:])
 
 
 def _vehicle_row_of_owner(facts: PersonFacts, names: NameAgreement) -> bool:

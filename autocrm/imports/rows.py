@@ -38,7 +38,7 @@ from autocrm.imports.normalize import (
     may_hold_several,
     phone_parts,
 )
-from autocrm.rules.id_numbers import is_uscc_not_resident_id
+from autocrm.rules.id_numbers import is_uscc_not_resident_id, upgraded_id_number
 from autocrm.rules.names import is_organization_name
 from autocrm.rules.phones import normalize_landline, normalize_mobile
 
@@ -132,8 +132,11 @@ class RowValidator:
         today: date,
         date_orders: Mapping[str, str] | None = None,
         staff_mapping: Mapping[str, int | None] | None = None,
+        near_province: str = "",
     ) -> None:
         self.headers = list(headers)
+        #: the dealer's province: an address naming only a district (南山区…) is read there
+        self.near_province = near_province
         #: consultant names unknown here → the staff id chosen at preview (None: unassigned)
         self.staff_mapping = dict(staff_mapping or {})
         self.columns = {key: i for i, key in enumerate(mapping) if key}
@@ -423,10 +426,20 @@ class RowValidator:
                 data["uscc"] = data.pop("id_number")
         if "kind" not in bad:
             data["kind"] = kind
+        upgraded = upgraded_id_number(data.get("id_number") or "")
+        if upgraded:  # a first-generation card: the same person's current number
+            result.notes.append(
+                RowError(
+                    result.number, self.header_of("id_number"), self.raw_of(cells, "id_number"),
+                    _("An old 15-digit ID number: imported as %(number)s, the number of the "
+                      "current card.") % {"number": upgraded},
+                )
+            )  # fmt: skip
+            data["id_number"] = upgraded
         customer: dict[str, Any] = {}
         for _attempt in range(len(data) + 1):  # each retry leaves out at least one value
             try:
-                customer = clean_customer_fields(data, kind=kind)
+                customer = clean_customer_fields(data, kind=kind, near_province=self.near_province)
                 break
             except ValidationError as exc:
                 if not self._drop_refused(result, rejected, cells, exc, data, shown, moved):

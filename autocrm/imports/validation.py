@@ -197,6 +197,7 @@ def work_for(
 ) -> ValidationWork:
     """What validating the rows of `sheet` needs; `staff_mapping` is the preview's choice
     for consultant names that are not staff here (ImportBatch.staff_mapping)."""
+    province = Dealer.objects.filter(pk=dealer_id).values_list("province", flat=True).first()
     validator = RowValidator(
         sheet.headers,
         mapping,
@@ -204,6 +205,6 @@ def work_for(
         today=today or timezone.localdate(),
         date_orders=date_orders_for(sheet.rows, mapping),
         staff_mapping=staff_mapping,
+        near_province=province or "",
     )
-    province = Dealer.objects.filter(pk=dealer_id).values_list("province", flat=True).first()
     return ValidationWork(validator, sheet, province or "", timezone.now())

@@ -227,6 +227,8 @@ class BatchWriter:
                 "responsible_staff_id": None,
                 **customers[key].values,
             }
+            if values.get("rejected_values"):
+                values["rejected_values"] = self._of_batch(values["rejected_values"])
             if key in job.customer_ids:
                 values["id"] = job.customer_ids[key]
             derived = job.derived[key]
@@ -256,7 +258,10 @@ class BatchWriter:
                 customer = by_id[planned.existing_id]
                 before = {f: getattr(customer, f) for f in (*planned.changed, "updated_at")}
                 for name in planned.changed:
-                    setattr(customer, name, planned.values[name])
+                    value = planned.values[name]
+                    if name == "rejected_values":
+                        value = self._of_batch(value)
+                    setattr(customer, name, value)
                 fields |= planned.changed
                 customer.updated_at = self.now
                 objs.append(customer)
@@ -311,6 +316,11 @@ class BatchWriter:
                 ],
             )
         return changes
+
+    def _of_batch(self, rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Rejected values with this import named (the preview checks rows before there is
+        a batch to name)."""
+        return [{**v, "batch": v.get("batch") or self.batch.pk} for v in rejected]
 
     def finish(self, rows: list[ValidRow]) -> None:
         """Once every chunk is written: the numbers seen beside the contact numbers, the

@@ -164,6 +164,14 @@ def name_parts(name: str, kind: str = "person") -> NameParts:
     return NameParts(compact.replace(" ", ""), (), ())
 
 
+#: A word that is toneless pinyin syllables (tingjuan, xiaoming), not an English given name
+_PINYIN_WORD_RE = re.compile(
+    r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    r"|ua|uo|ui|un|ve|ue|a|o|e|i|u|v))+$"
+)
+
+
 def _latin_agreement(latin: NameParts, han: NameParts) -> NameAgreement:
     """Zhang Wei / Wei Zhang / zhangwei against 张伟; David Zhang against 张伟 (surname only)."""
     words = latin.given
@@ -174,6 +182,10 @@ def _latin_agreement(latin: NameParts, han: NameParts) -> NameAgreement:
     if len(words) >= 2 and "".join(words[1:]) + words[0] == full:
         return NameAgreement.SPELLING
     if surname and surname in words:
+        rest = list(words)
+        rest.remove(surname)
+        if rest and all(_PINYIN_WORD_RE.match(w) for w in rest):
+            return NameAgreement.DIFFERENT_GIVEN  # Li Tingjuan / 李华: another given name
         return NameAgreement.SURNAME_ONLY  # an English given name beside the surname
     return NameAgreement.DIFFERENT
 

@@ -38,6 +38,13 @@ UNSCOPED = {
     "customers.HistoricalCustomer": "simple-history copy, read through its scoped Customer",
     "customers.HistoricalContact": "simple-history copy, read through its scoped Customer",
     "customers.HistoricalVehicle": "simple-history copy, read through its scoped Customer",
+    "customers.HistoricalHousehold": "simple-history copy, read through its scoped Household",
+    "customers.HistoricalHouseholdMember": (
+        "simple-history copy, read through its scoped HouseholdMember"
+    ),
+    "customers.HistoricalVehicleOwnership": (
+        "simple-history copy, read through its scoped VehicleOwnership"
+    ),
 }
 
 #: Models with a foreign key to Dealer under another name (not dealer-owned in the sense

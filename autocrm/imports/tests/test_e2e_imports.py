@@ -133,11 +133,6 @@ def test_unknown_consultants_are_mapped_at_preview(
     expect(page.get_by_test_id("list-filters")).to_be_visible()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #12 contract: the writer stores responsible_staff_id=None (today it "
-    "defaults to the importing clerk) and rejected_values",
-)
 def test_unmapped_consultants_customers_stay_unassigned_with_the_name_kept(
     page: Any, live_server: Any, cr_a: Any, tmp_path: Any
 ) -> None:

@@ -45,15 +45,17 @@ def test_every_identity_case_lands_person_by_person(cr_a, dealer_a) -> None:
         ["张伟", FAMILY_MOBILE, ID_HUSBAND, VIN_FIRST, "2019-05-01", ADDRESS],  # 2
         ["李娜", FAMILY_MOBILE, ID_WIFE, "", "", ""],  # 3 his wife, his mobile
         ["张小明", FAMILY_MOBILE, "", "", "", ""],  # 4 their son, the same mobile
-        ["张先生", FAMILY_MOBILE, "", "", "", ""],  # 5 him
+        ["李女士", FAMILY_MOBILE, "", "", "", ""],  # 5 the only 李 on the number: his wife
         ["深圳市顺达物流有限公司", FLEET_MOBILE, "", VIN_FLEET, "2021-01-01", ""],  # 6
         ["刘强", FLEET_MOBILE, "", "", "", ""],  # 7 a driver under the fleet's mobile
         ["陈明", "13600001111", "", VIN_RESOLD, "2018-03-01", ""],  # 8 first owner
         ["赵磊", "13500002222", "", VIN_RESOLD, "2023-07-15", ""],  # 9 bought it used
+        ["张先生", FAMILY_MOBILE, "", "", "", ""],  # 10 the father or the son: not a guess
     ]
     batch = _import(cr_a, dealer_a, rows)
     with scope(dealer=dealer_a.pk):
-        assert Customer.objects.count() == 7  # 张先生 is 张伟; everyone else is their own
+        # 李女士 is 李娜; 张先生 is a customer of his own (for review); the rest are their own
+        assert Customer.objects.count() == 8
         husband = _by_name("张伟")
         assert husband.id_number == ID_HUSBAND
         assert husband.address == ADDRESS  # the more complete address survives
@@ -80,7 +82,8 @@ def test_every_identity_case_lands_person_by_person(cr_a, dealer_a) -> None:
         assert any(c == first.pk and ended is not None for c, ended in periods)
         # each row knows its customer
         outcome = dict(ImportRow.objects.filter(batch=batch).values_list("number", "customer_id"))
-        assert outcome[2] == outcome[5] == husband.pk and outcome[3] == wife.pk
+        assert outcome[2] == husband.pk and outcome[3] == outcome[5] == wife.pk
+        assert outcome[10] not in (husband.pk, son.pk)
         assert outcome[9] == buyer.pk
 
 

@@ -253,13 +253,6 @@ def test_rows_with_problems_left_out_at_preview_are_not_imported(cr_a, dealer_a)
     assert (batch.count_problems, batch.count_rejected) == (0, 3)
 
 
-needs_writer = pytest.mark.xfail(
-    strict=True, reason="issue #12 contract: the writer's part (rejected_values, other_numbers, "
-    "responsible_staff_id=None as given)"
-)  # fmt: skip
-
-
-@needs_writer
 def test_the_import_stores_the_refused_values_on_the_record(cr_a, dealer_a, wang_manager):
     from autocrm.imports.applying import import_apply
 
@@ -277,7 +270,6 @@ def test_the_import_stores_the_refused_values_on_the_record(cr_a, dealer_a, wang
     assert {"field": "email", "kind": REJECTED, "code": "value_rejected"} in zhang.quality_issues
 
 
-@needs_writer
 def test_the_import_keeps_every_number_as_a_contact_point(cr_a, dealer_a):
     from autocrm.customers.models import ContactPoint
     from autocrm.imports.applying import import_apply
@@ -291,7 +283,6 @@ def test_the_import_keeps_every_number_as_a_contact_point(cr_a, dealer_a):
     assert ("张伟", "+8613987654321") in numbers and ("李娜", "+8613912345601") in numbers
 
 
-@needs_writer
 def test_customers_without_a_known_consultant_stay_unassigned(cr_a, dealer_a) -> None:
     from autocrm.imports.applying import import_apply
 

@@ -43,6 +43,8 @@ def person(name: str, *, mobiles=(MOBILE,), id_number="", kind="person", **kw) -
         ("王先生", "王建国", NameAgreement.SURNAME_ONLY),
         ("欧阳女士", "欧阳娜娜", NameAgreement.SURNAME_ONLY),
         ("David Zhang", "张伟", NameAgreement.SURNAME_ONLY),
+        ("Li Tingjuan", "李婷娟", NameAgreement.SPELLING),
+        ("Li Tingjuan", "李华", NameAgreement.DIFFERENT_GIVEN),  # pinyin of another name
         ("先生", "王建国", NameAgreement.UNKNOWN),
         ("", "王建国", NameAgreement.UNKNOWN),
         ("张伟", "张小明", NameAgreement.DIFFERENT_GIVEN),  # a parent and child
