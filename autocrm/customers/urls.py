@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.customers import views
+from autocrm.customers import identity_views, views
 
 app_name = "customers"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("<int:pk>/vehicles/<int:vehicle_pk>/mileage/", views.mileage_add_view, name="mileage_add"),
     path("<int:pk>/contacts/new/", views.contact_add_view, name="contact_add"),
     path("<int:pk>/interactions/new/", views.interaction_add_view, name="interaction_add"),
+    path("<int:pk>/household/new/", identity_views.household_add_view, name="household_add"),
+    path(
+        "<int:pk>/household/<int:member_pk>/remove/",
+        identity_views.household_remove_view,
+        name="household_remove",
+    ),
+    path("vehicles/<int:vehicle_pk>/", identity_views.vehicle_detail_view, name="vehicle_detail"),
 ]
