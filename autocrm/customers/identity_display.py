@@ -161,3 +161,9 @@ def transfer_detail(entry: TimelineEntry, viewer: Any) -> str:
     return " · ".join(
         p for p in (str(data.get("on", "")), how, name_for(viewer, str(data.get("name", "")))) if p
     )
+
+
+def split_detail(entry: TimelineEntry, viewer: Any) -> str:
+    """The people split off the record (or the record a person was split off)."""
+    names = entry.data.get("names") or [entry.data.get("name", "")]
+    return "、".join(name_for(viewer, str(n)) for n in names if n)

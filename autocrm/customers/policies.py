@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from autocrm.tenancy.roles import Role
+from autocrm.tenancy.roles import DATA_STEWARD_ROLES, Role
 
 if TYPE_CHECKING:
     from autocrm.tenancy.models import Staff
@@ -27,3 +27,9 @@ def can_edit_customer(staff: Staff, *, responsible_staff_id: int | None) -> bool
     if staff.role in EDIT_ANY_ROLES:
         return True
     return responsible_staff_id == staff.pk
+
+
+def can_split_customers(staff: Staff) -> bool:
+    """List the customers earlier imports merged wrongly and split them: the dealer's data
+    stewards (customer relations and the managers), who also review duplicates."""
+    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None

@@ -21,13 +21,15 @@ from autocrm.customers.households import MEMBER_ADDED, MEMBER_REMOVED
 from autocrm.customers.identity_display import (
     household_panel,
     member_detail,
+    split_detail,
     transfer_detail,
     transfer_subject,
     vehicles_panel,
 )
 from autocrm.customers.ownership import TRANSFERRED_IN, TRANSFERRED_OUT
-from autocrm.customers.policies import can_create_customer
+from autocrm.customers.policies import can_create_customer, can_split_customers
 from autocrm.customers.selectors import history_entries, imported_reading_entries
+from autocrm.customers.splitting import SPLIT, SPLIT_FROM, SPLIT_UNDONE
 from autocrm.customers.timeline_display import (
     interaction_detail,
     interaction_subject,
@@ -54,6 +56,16 @@ def register() -> None:
             url_name="customers:create",
             order=30,
             visible=can_create_customer,
+        )
+    )
+    register_menu_entry(
+        MenuEntry(
+            key="wrong_merges",
+            label=_("Wrong merges"),
+            icon="scissors",
+            url_name="customers:split_list",
+            order=72,
+            visible=can_split_customers,
         )
     )
     register_api_routes("autocrm.customers.api_urls")
@@ -126,6 +138,23 @@ def _register_timeline() -> None:
             "car-front-fill",
             subject=transfer_subject,
             detail=transfer_detail,
+        ),
+        TimelineKind(
+            SPLIT, _("Wrong merge split"), "scissors", show_subject=False, detail=split_detail
+        ),
+        TimelineKind(
+            SPLIT_FROM,
+            _("Split off a wrongly merged record"),
+            "scissors",
+            show_subject=False,
+            detail=split_detail,
+        ),
+        TimelineKind(
+            SPLIT_UNDONE,
+            _("Split undone"),
+            "arrow-counterclockwise",
+            show_subject=False,
+            detail=split_detail,
         ),
         TimelineKind(
             INTERACTION,

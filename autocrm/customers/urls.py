@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.customers import identity_views, views
+from autocrm.customers import identity_views, split_views, views
 
 app_name = "customers"
 
@@ -19,5 +19,7 @@ urlpatterns = [
         identity_views.household_remove_view,
         name="household_remove",
     ),
+    path("wrong-merges/", split_views.split_list, name="split_list"),
+    path("wrong-merges/<int:pk>/", split_views.split_confirm, name="split_confirm"),
     path("vehicles/<int:vehicle_pk>/", identity_views.vehicle_detail_view, name="vehicle_detail"),
 ]
