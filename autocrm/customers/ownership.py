@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,21 +127,3 @@ def vehicle_transfer(
     )
     customers_changed.publish(customer_ids=[previous.pk, new_owner.pk], instances=[], now=None)
     return period
-
-
-def ownerships_open_missing() -> int:
-    """Open the owner period of every vehicle that has none (vehicles a bulk load wrote
-    without one, as the demo generator does); one INSERT … SELECT, idempotent. Returns how
-    many were opened."""
-    vehicle = Vehicle._meta.db_table
-    ownership = VehicleOwnership._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ownership}"  # noqa: S608 - table names from the models
-            " (dealer_id, vehicle_id, customer_id, started_on, ended_on, how, created_at)"
-            " SELECT v.dealer_id, v.id, v.customer_id, v.purchase_date, NULL,"
-            " CASE WHEN v.bought_here THEN 'bought_here' ELSE 'entered' END, v.created_at"
-            f" FROM {vehicle} v WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {ownership} o WHERE o.vehicle_id = v.id)"
-        )
-        return cursor.rowcount

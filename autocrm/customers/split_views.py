@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from autocrm.core.permissions import permission_required
 from autocrm.customers.models import Customer
 from autocrm.customers.policies import can_split_customers
+from autocrm.customers.presenters import display_mobile
 from autocrm.customers.splitting import (
     Person,
     WrongMerge,
@@ -34,6 +35,7 @@ def _shown(viewer: Any, customer: Customer, person: Person) -> dict[str, Any]:
         value = str(values.get(f) or "")
         visible = can_view_personal(viewer, f, responsible_staff_id=customer.responsible_staff_id)
         out[f] = value if visible or not value else MASKERS[f](value)
+    out["mobile"] = display_mobile(out["mobile"])
     return out
 
 
