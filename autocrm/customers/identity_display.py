@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from autocrm.core.registry import TimelineEntry
 from autocrm.customers.choices import HouseholdRelation, OwnershipHow
 from autocrm.customers.identity_selectors import (
-    former_vehicles,
-    household_members,
-    household_of,
+    household_with_members,
     other_numbers,
+    vehicle_periods,
 )
 from autocrm.customers.models import Customer, VehicleOwnership
 from autocrm.customers.policies import can_edit_customer
@@ -60,10 +59,10 @@ def household_panel(request: HttpRequest, customer: Customer) -> dict[str, Any]:
     """The household card: members, relation, shared number, links to their profiles; the
     customer's other numbers; "add family member" for those who may change the customer."""
     viewer = request.user
-    household = household_of(customer)
+    household, rows = household_with_members(customer)
     members = []
     if household is not None:
-        for member in household_members(household):
+        for member in rows:
             name = member.customer.name if member.customer is not None else member.name
             members.append(
                 MemberRow(
@@ -105,6 +104,7 @@ def vehicles_panel(request: HttpRequest, customer: Customer) -> dict[str, Any] |
     """Vehicles the customer owned before: the date each left and who owns it now. Shown
     when there is one; the current vehicles are the profile's vehicle card."""
     viewer = request.user
+    current, former_list = vehicle_periods(customer)
     rows = [
         {
             "vehicle": former.vehicle,
@@ -112,13 +112,8 @@ def vehicles_panel(request: HttpRequest, customer: Customer) -> dict[str, Any] |
             "owner_id": former.current_owner.pk,
             "owner": name_for(viewer, former.current_owner.name),
         }
-        for former in former_vehicles(customer)
+        for former in former_list
     ]
-    current = list(
-        VehicleOwnership.objects.filter(customer=customer, ended_on__isnull=True)
-        .select_related("vehicle")
-        .order_by("-id")
-    )
     if not rows and not current:
         return None
     return {

@@ -23,6 +23,18 @@ def household_of(customer: Customer) -> Household | None:
     return membership.household if membership is not None else None
 
 
+def household_with_members(customer: Customer) -> tuple[Household | None, list[HouseholdMember]]:
+    """The customer's household and its members (the head first, then as added), in one
+    query: the customer page reads it on every visit."""
+    own = HouseholdMember.objects.filter(customer=customer).values("household_id")[:1]
+    members = list(
+        HouseholdMember.objects.filter(household_id__in=own)
+        .select_related("household", "customer")
+        .order_by("added_at", "id")
+    )
+    return (members[0].household if members else None), members
+
+
 def household_members(household: Household) -> list[HouseholdMember]:
     """The members of a household, the organization or the head first, then as added."""
     return list(
@@ -59,22 +71,30 @@ class FormerVehicle:
     current_owner: Customer
 
 
+def vehicle_periods(customer: Customer) -> tuple[list[VehicleOwnership], list[FormerVehicle]]:
+    """The customer's open owner periods (current vehicles, newest first) and the vehicles
+    the customer owned and no longer owns (the date each left, who owns it now), in one
+    query."""
+    periods = (
+        VehicleOwnership.objects.filter(customer=customer)
+        .select_related("vehicle", "vehicle__customer")
+        .order_by(F("ended_on").desc(nulls_first=True), "-id")
+    )
+    current: list[VehicleOwnership] = []
+    former: list[FormerVehicle] = []
+    seen: set[int] = set()
+    for period in periods:
+        if period.ended_on is None:
+            current.append(period)
+        elif period.vehicle.customer_id != customer.pk and period.vehicle_id not in seen:
+            seen.add(period.vehicle_id)
+            former.append(FormerVehicle(period.vehicle, period, period.vehicle.customer))
+    return current, former
+
+
 def former_vehicles(customer: Customer) -> list[FormerVehicle]:
     """Vehicles the customer owned and no longer owns: the date each left, who owns it now."""
-    periods = (
-        VehicleOwnership.objects.filter(customer=customer, ended_on__isnull=False)
-        .exclude(vehicle__customer=customer)
-        .select_related("vehicle", "vehicle__customer", "vehicle__customer__responsible_staff")
-        .order_by("-ended_on", "-id")
-    )
-    seen: set[int] = set()
-    out = []
-    for period in periods:
-        if period.vehicle_id in seen:
-            continue
-        seen.add(period.vehicle_id)
-        out.append(FormerVehicle(period.vehicle, period, period.vehicle.customer))
-    return out
+    return vehicle_periods(customer)[1]
 
 
 def owner_history(vehicle: Vehicle) -> list[VehicleOwnership]:

@@ -7,10 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from autocrm.customers.households import household_member_add, household_member_remove
 from autocrm.customers.identity_display import name_for
@@ -96,13 +95,22 @@ def household_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
 def household_remove_view(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """POST only; another dealer's ids are not found whatever the method."""
     customer = _editable(request, pk)
     member = HouseholdMember.objects.filter(pk=member_pk).select_related("household").first()
     if member is None:
-        raise Http404
+        removed = HouseholdMember.history.filter(  # type: ignore[attr-defined]
+            id=member_pk, dealer_id=customer.dealer_id, history_type="-"
+        ).exists()
+        if not removed:
+            raise Http404
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if member is None:  # removed already (a second click, another tab)
+        messages.info(request, _("Removed from the household."))
+        return redirect("customers:detail", pk=customer.pk)
     try:
         household_member_remove(actor=request.user, customer=customer, member=member)
     except ValidationError as exc:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,17 +62,26 @@ def split_list(request: HttpRequest) -> HttpResponse:
 def split_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk, merged_into__isnull=True)
     merges = wrong_merges(dealer_id=request.user.dealer_id, customer_ids=[customer.pk])
-    if not merges:
-        raise Http404
-    merge = merges[0]
     if request.method == "POST":
-        made = customer_split(actor=request.user, customer=customer)
+        try:
+            made = customer_split(actor=request.user, customer=customer)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("customers:split_list")
         messages.success(
             request,
             _("Split: %(names)s have their own profiles again.")
             % {"names": "、".join(c.name for c in made)},
         )
         return redirect("customers:detail", pk=customer.pk)
+    if not merges:
+        # nothing to split (any more): said on the page, which offers no split
+        return render(
+            request,
+            "customers/split_confirm.html",
+            {"customer": customer, "nothing": True, "nav_active": "wrong_merges"},
+        )
+    merge = merges[0]
     people = [
         {**_shown(request.user, customer, p), "vehicles": vehicles_brought(customer, p)}
         for p in merge.people

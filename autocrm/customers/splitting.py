@@ -351,7 +351,7 @@ def customer_split_undo(*, actor: Staff | None, split: Activity) -> Customer:
         ).update(customer=customer)
     for f, value in split.data.get("restored", {}).items():
         model_field = Customer._meta.get_field(f)
-        setattr(customer, f, model_field.to_python(value))
+        setattr(customer, f, model_field.to_python(value))  # type: ignore[union-attr]
     set_name_search_fields(customer)
     _save(customer, actor, reason)
     Activity.objects.filter(customer_id__in=ids).delete()
