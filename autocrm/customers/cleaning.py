@@ -208,23 +208,19 @@ def _clean_uscc(
 
 
 def _clean_lists(data: Mapping[str, Any], out: dict[str, Any], errors: FieldErrors) -> None:
-    """Hobbies (three at most) and family members (each with a name)."""
+    """Hobbies (three at most); family members are refused (they live in households)."""
     if "hobbies" in data:
         hobbies = list(data["hobbies"] or [])
         if len(hobbies) > MAX_HOBBIES:
             errors.add("hobbies", _("Choose at most three interests."))
         out["hobbies"] = hobbies
     if "family_members" in data:
-        members = data["family_members"] or []
-        if not isinstance(members, list) or not all(
-            isinstance(m, Mapping) and clean_text(m.get("name")) for m in members
-        ):
-            errors.add("family_members", _("Each family member needs a name."))
-        else:
-            out["family_members"] = [
-                {"name": clean_text(m.get("name")), "relation": clean_text(m.get("relation"))}
-                for m in members
-            ]
+        # Deprecated: family members live in households now (customers.households); the list
+        # stays on the profile as it was captured, and nothing writes it.
+        errors.add(
+            "family_members",
+            _("Family members are kept in the household: add them on the customer's page."),
+        )
 
 
 def _clean_choices_and_references(

@@ -33,3 +33,9 @@ def can_assign_customers(staff: Staff) -> bool:
     """Hand out customers to consultants, e.g. the imported ones no known consultant had
     (issue #12): the department managers and customer relations, who keep the data."""
     return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def can_split_customers(staff: Staff) -> bool:
+    """List the customers earlier imports merged wrongly and split them: the dealer's data
+    stewards (customer relations and the managers), who also review duplicates."""
+    return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None

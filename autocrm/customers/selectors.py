@@ -14,13 +14,15 @@ from autocrm.core.models import Activity
 from autocrm.core.registry import Change, TimelineEntry, timeline_kind, timeline_sources
 from autocrm.customers.activity import MILEAGE, mileage_data, reading_time
 from autocrm.customers.choices import MileageSource
-from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
+from autocrm.customers.models import Contact, ContactPoint, Customer, MileageReading, Vehicle
 from autocrm.rules.search_terms import SearchTerm, classify_search
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # never count broad searches exactly (architecture.md)
 #: A VIN tail typed with digits only matches the owners of at most this many vehicles.
 MAX_VIN_OWNERS = 500
+#: A number's tail matches the holders of at most this many other numbers (ContactPoint).
+MAX_NUMBER_HOLDERS = 500
 
 
 @dataclass
@@ -48,13 +50,35 @@ def _vins_ending(tail: str) -> QuerySet[Vehicle]:
     return _vehicles_with_reversed_vin().filter(_vin_ends_with(tail))
 
 
+def _holders_of_number_ending(tail: str) -> list[int]:
+    """The customers holding another number (ContactPoint) that ends with `tail`: a prefix
+    search on the reversed number (the `contact_point_reversed` b-tree), as a list of ids."""
+    points = ContactPoint.objects.annotate(number_reversed=Reverse("number")).filter(
+        number_reversed__startswith=tail[::-1]
+    )
+    return list(points.values_list("customer_id", flat=True)[:MAX_NUMBER_HOLDERS])
+
+
+def _holders_of_number(number: str) -> list[int]:
+    """The customers holding `number` as another number (the `contact_point_number` b-tree)."""
+    points = ContactPoint.objects.filter(number=number)
+    return list(points.values_list("customer_id", flat=True)[:MAX_NUMBER_HOLDERS])
+
+
 def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
+    # A number is a contact point several people may share (domain.md §2): a mobile search
+    # finds the customers whose other numbers match too. Those are read first, as a list of
+    # ids ORed with the mobile's own index (ORed with a subquery, every customer is read).
     if term.kind == "mobile_last4":
-        return qs.filter(mobile_last4=term.value)
+        return qs.filter(
+            Q(mobile_last4=term.value) | Q(id__in=_holders_of_number_ending(term.value))
+        )
     if term.kind == "mobile":
-        return qs.filter(mobile=term.value)
+        return qs.filter(Q(mobile=term.value) | Q(id__in=_holders_of_number(term.value)))
     if term.kind == "mobile_fragment":
-        return qs.filter(mobile__contains=term.value)
+        return qs.filter(
+            Q(mobile__contains=term.value) | Q(id__in=_holders_of_number_ending(term.value))
+        )
     if term.kind == "vin":
         return qs.filter(id__in=Vehicle.objects.filter(vin=term.value).values("customer_id"))
     if term.kind == "vin_fragment":
@@ -65,7 +89,8 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
         owners = list(
             _vins_ending(term.value).values_list("customer_id", flat=True)[:MAX_VIN_OWNERS]
         )
-        return qs.filter(Q(mobile__contains=term.value) | Q(id__in=owners))
+        holders = _holders_of_number_ending(term.value)
+        return qs.filter(Q(mobile__contains=term.value) | Q(id__in=owners + holders))
     if term.kind == "plate_or_vin":
         vehicles = _vehicles_with_reversed_vin().filter(
             Q(plate_number__contains=term.value) | _vin_ends_with(term.value)

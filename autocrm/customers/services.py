@@ -26,6 +26,7 @@ from autocrm.customers.cleaning import (
 from autocrm.customers.events import customers_changed
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.customers.names import set_name_search_fields
+from autocrm.customers.ownership import first_ownership_how, ownership_open
 from autocrm.customers.policies import (
     can_assign_customers,
     can_create_customer,
@@ -275,6 +276,14 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
         vehicle.mileage_read_on = read_on
     vehicle._history_user = actor  # type: ignore[attr-defined]
     vehicle.save()
+    # the vehicle's owner history starts here (customers.ownership)
+    ownership_open(
+        vehicle=vehicle,
+        customer=customer,
+        started_on=vehicle.purchase_date,
+        how=first_ownership_how(vehicle),
+        actor=actor,
+    )
     if mileage is not None:
         reading = MileageReading.objects.create(
             dealer_id=customer.dealer_id,

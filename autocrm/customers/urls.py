@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.customers import views
+from autocrm.customers import identity_views, split_views, views
 
 app_name = "customers"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("<int:pk>/vehicles/<int:vehicle_pk>/mileage/", views.mileage_add_view, name="mileage_add"),
     path("<int:pk>/contacts/new/", views.contact_add_view, name="contact_add"),
     path("<int:pk>/interactions/new/", views.interaction_add_view, name="interaction_add"),
+    path("<int:pk>/household/new/", identity_views.household_add_view, name="household_add"),
+    path(
+        "<int:pk>/household/<int:member_pk>/remove/",
+        identity_views.household_remove_view,
+        name="household_remove",
+    ),
+    path("wrong-merges/", split_views.split_list, name="split_list"),
+    path("wrong-merges/<int:pk>/", split_views.split_confirm, name="split_confirm"),
+    path("vehicles/<int:vehicle_pk>/", identity_views.vehicle_detail_view, name="vehicle_detail"),
 ]

@@ -60,6 +60,13 @@ def mask_birth_date(value: object) -> str:
     return f"{str(value)[:4]}-**-**"
 
 
+def mask_name(name: str) -> str:
+    """张伟 → 张*, 欧阳明明 → 欧***: the first character stays (HQ reads de-identified data)."""
+    if not name:
+        return ""
+    return f"{name[:1]}{MASK * max(len(name) - 1, 1)}"
+
+
 MASKERS = {
     "mobile": mask_mobile,
     "landline": mask_landline,

@@ -173,6 +173,15 @@ class DealerObjects:
             return contact_add(actor=self.consultant, customer=self.customer, data=data)
 
     @cached_property
+    def household_member(self) -> Any:
+        from autocrm.customers.households import household_member_add
+
+        with scope(dealer=self.dealer.pk):
+            return household_member_add(
+                actor=self.consultant, customer=self.customer, name="李小明", relation="child"
+            )
+
+    @cached_property
     def import_batch(self) -> Any:
         from autocrm.imports.services import import_preview
         from autocrm.imports.tests.files import xlsx
@@ -258,6 +267,7 @@ FACTORIES: dict[str, Factory] = {
     # pk and other generic names, per namespace or per URL
     "customers:pk": _pk("customer"),
     "customers:vehicle_pk": _pk("vehicle"),
+    "customers:household_remove:member_pk": _pk("household_member"),
     "imports:pk": _pk("import_batch"),
     "matching:pk": _pk("duplicate_candidate"),
     "matching:undo:pk": _pk("merge"),

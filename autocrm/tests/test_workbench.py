@@ -24,9 +24,9 @@ MENUS = {
     "consultant_a": ["home", "customers", "customer_create", "quality"],
     "advisor_a": ["home", "customers", "customer_create", "quality"],
     "cr_a": ["home", "customers", "customer_create", "quality", "imports", "verification",
-             "duplicates"],
+             "duplicates", "wrong_merges"],
     "manager_a": ["home", "customers", "customer_create", "quality", "imports", "verification",
-                  "duplicates"],
+                  "duplicates", "wrong_merges"],
     "gm_a": ["home", "customers", "quality"],
     "hq_analyst": ["home", "customers", "quality", "duplicates"],
 }  # fmt: skip

@@ -10,10 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django_scopes import scopes_disabled
 
 from autocrm.customers.activity import activities_for_loaded_rows
+from autocrm.customers.family_members import households_from_family_members
 from autocrm.demo.catalog_data import PASSWORD, ROLE_TITLES
 from autocrm.demo.detection import demo_duplicate_detection
 from autocrm.demo.loader import LoadStats, first_ids, load, make_writer
@@ -102,6 +103,9 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Recorded {activities:,} timeline activities ({self.elapsed(started)})."
             )
+            # the generator writes the seed's family-members lists; they live in households
+            households = households_from_family_members(connection)
+            self.stderr.write(f"Made {households:,} households ({self.elapsed(started)}).")
             calls = demo_verification(seed=options["seed"])
             self.stderr.write(f"Recorded {calls:,} verification calls ({self.elapsed(started)}).")
             demo_quality_history()
