@@ -17,14 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.customers.activity import interaction_activity_record, mileage_activity_record
-from autocrm.customers.choices import Channel, CustomerKind, InteractionKind, MileageSource
+from autocrm.customers.choices import (
+    Channel,
+    CustomerKind,
+    InteractionKind,
+    MileageSource,
+    PhoneKind,
+    PhoneSource,
+)
 from autocrm.customers.cleaning import (
     clean_contact_fields,
     clean_customer_fields,
     clean_vehicle_fields,
 )
 from autocrm.customers.events import customers_changed
-from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
+from autocrm.customers.models import (
+    Contact,
+    ContactPoint,
+    Customer,
+    Interaction,
+    MileageReading,
+    Vehicle,
+)
 from autocrm.customers.names import set_name_search_fields
 from autocrm.customers.ownership import first_ownership_how, ownership_open
 from autocrm.customers.policies import (
@@ -151,10 +165,12 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
     _check_dictionaries(customer.dealer_id, values)
     hobbies = values.pop("hobbies", None)
     changed = False
+    replaced = _replaced_numbers(customer, values)
     for field, value in values.items():
         if getattr(customer, field) != value:
             setattr(customer, field, value)
             changed = True
+    _keep_numbers(customer, replaced)
     if "name" in values or "kind" in values:
         set_name_search_fields(customer)
     if changed:
@@ -196,6 +212,36 @@ def customers_assign(*, actor: Staff, customer_ids: Collection[int], staff: Staf
     ) as writes:
         writes.update_customers(customers, {"responsible_staff", "updated_at"})
     return len(customers)
+
+
+def _replaced_numbers(customer: Customer, values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, number, as written) of the mobile and landline `values` replace: every number
+    ever seen is kept (issue #12), the old one as another number of the customer."""
+    out = []
+    if values.get("mobile", customer.mobile) != customer.mobile and customer.mobile:
+        out.append((PhoneKind.MOBILE, customer.mobile, customer.mobile_raw or customer.mobile))
+    if values.get("landline", customer.landline) != customer.landline and customer.landline:
+        out.append((PhoneKind.LANDLINE, customer.landline, customer.landline))
+    return out
+
+
+def _keep_numbers(customer: Customer, numbers: list[tuple[str, str, str]]) -> None:
+    now = timezone.now()
+    for kind, number, raw in numbers:
+        if number in (customer.mobile, customer.landline):
+            continue
+        point, created = ContactPoint.objects.get_or_create(
+            dealer_id=customer.dealer_id, customer=customer, number=number,
+            defaults={"kind": kind, "raw": raw[:40], "source": PhoneSource.ENTRY,
+                      "first_seen": now, "last_seen": now},
+        )  # fmt: skip
+        if not created:
+            point.last_seen = now
+            point.save(update_fields=["last_seen"])
+    if customer.mobile or customer.landline:  # a number back as the contact number
+        ContactPoint.objects.filter(
+            customer=customer, number__in=[n for n in (customer.mobile, customer.landline) if n]
+        ).delete()
 
 
 @transaction.atomic
