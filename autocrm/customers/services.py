@@ -217,7 +217,7 @@ def customers_assign(*, actor: Staff, customer_ids: Collection[int], staff: Staf
 def _replaced_numbers(customer: Customer, values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(kind, number, as written) of the mobile and landline `values` replace: every number
     ever seen is kept (issue #12), the old one as another number of the customer."""
-    out = []
+    out: list[tuple[str, str, str]] = []
     if values.get("mobile", customer.mobile) != customer.mobile and customer.mobile:
         out.append((PhoneKind.MOBILE, customer.mobile, customer.mobile_raw or customer.mobile))
     if values.get("landline", customer.landline) != customer.landline and customer.landline:

@@ -340,7 +340,7 @@ class CustomerWrites:
     def delete_links(self, model: str, ids: Sequence[int]) -> int:
         """Delete contact points, household members, households or ownership periods (e.g.
         those an undone import created)."""
-        target = {
+        target: type[Any] = {
             "contact_point": ContactPoint,
             "household_member": HouseholdMember,
             "household": Household,

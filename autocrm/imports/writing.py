@@ -317,6 +317,11 @@ class BatchWriter:
             )
         return changes
 
+    def _vehicle_id(self, vin: str) -> int:
+        vehicle_id = self.plan.vehicles[vin].existing_id
+        assert vehicle_id is not None, vin  # every planned vehicle is written by now
+        return vehicle_id
+
     def _of_batch(self, rejected: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Rejected values with this import named (the preview checks rows before there is
         a batch to name)."""
@@ -352,15 +357,14 @@ class BatchWriter:
                 )
                 opened = writes.former_owners(
                     [
-                        (plan.vehicles[c.vin].existing_id, ids[c.previous], c.on,
-                         OwnershipHow.IMPORTED)
+                        (self._vehicle_id(c.vin), ids[c.previous], c.on, OwnershipHow.IMPORTED)
                         for c in plan.owner_changes
                         if c.former and c.previous in ids
                     ]
                 )  # fmt: skip
                 more, closed, moved = writes.transfer_vehicles(
                     [
-                        (plan.vehicles[c.vin].existing_id, ids[c.previous], ids[c.owner], c.on,
+                        (self._vehicle_id(c.vin), ids[c.previous], ids[c.owner], c.on,
                          OwnershipHow.TRANSFERRED)
                         for c in plan.owner_changes
                         if not c.former and c.previous in ids and c.owner in ids
