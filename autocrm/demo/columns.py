@@ -10,7 +10,7 @@ CUSTOMER_COLUMNS = (
     "industry_id", "employer", "position", "annual_income_band", "mobile", "mobile_raw",
     "mobile_last4",
     "landline", "fax", "email", "address", "province", "city", "district", "street",
-    "house_number", "postcode", "family_members", "rejected_values", "trade_relationship_id",
+    "house_number", "postcode", "family_members", "trade_relationship_id",
     "nature_id",
     "product_line_id", "info_source_id", "activity_level", "credit_rating", "former_reason",
     "referred_by_id", "remarks", "form_number", "responsible_staff_id", "created_by_id",
