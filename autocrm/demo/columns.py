@@ -15,7 +15,7 @@ CUSTOMER_COLUMNS = (
     "referred_by_id", "remarks", "form_number", "responsible_staff_id", "created_by_id",
     "created_at", "updated_at", "is_active", "accuracy_score", "completeness_score",
     "accuracy_level", "completeness_level", "quality_issues", "accuracy_status",
-    "last_verified_at", "mobile_flagged_wrong", "merged_into_id",
+    "last_verified_at", "mobile_flagged_wrong", "merged_into_id", "rejected_values",
 )  # fmt: skip
 CONTACT_COLUMNS = (
     "id", "dealer_id", "customer_id", "contact_type", "name", "mobile", "mobile_raw",

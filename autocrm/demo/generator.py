@@ -65,6 +65,7 @@ _DEFAULTS.update(
         None,
     ),
     family_members="[]",
+    rejected_values="[]",
     is_active=True,
     mobile_flagged_wrong=False,
     accuracy_status="unverified",
