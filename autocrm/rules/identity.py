@@ -223,9 +223,10 @@ def compare_names(a: str, b: str, *, kind_a: str = "person", kind_b: str = "pers
     if not pa.surname or not pb.surname:
         return NameAgreement.DIFFERENT  # not Chinese personal names, and not equal
     if pa.surname != pb.surname:
-        if [fuzzy_syllable(s) for s in pa.surname] == [fuzzy_syllable(s) for s in pb.surname]:
-            if _given_agreement(pa, pb) >= NameAgreement.NEAR_SOUND:
-                return NameAgreement.NEAR_SOUND
+        fuzzy_a = [fuzzy_syllable(s) for s in pa.surname]
+        fuzzy_b = [fuzzy_syllable(s) for s in pb.surname]
+        if fuzzy_a == fuzzy_b and _given_agreement(pa, pb) >= NameAgreement.NEAR_SOUND:
+            return NameAgreement.NEAR_SOUND
         return NameAgreement.DIFFERENT
     return max(_given_agreement(pa, pb), NameAgreement.DIFFERENT_GIVEN)
 
