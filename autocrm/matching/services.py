@@ -245,22 +245,20 @@ def exact_duplicates_merge(
 ) -> list[Merge]:
     """Merge every group of exact duplicates (same ID number or VIN) into its survivor.
 
-    The survivor of a group is the most complete record, then the oldest; values the survivor
-    lacks are taken from the merged record.
+    The plan is `selectors.bulk_merge_plan`: the survivor of a group is the most complete
+    record, then the oldest; a record is merged only when the identity rules call it the same
+    person as one already in the group, and never on a placeholder or a nickname (those stay
+    in the review queue). Each field takes the best of the values (rules.survivorship).
     """
     _ensure_can_merge(actor, actor.dealer_id)  # type: ignore[arg-type]
-    if groups is None:
-        groups = [g.ids for g in selectors.exact_duplicate_groups()]
+    exact = selectors.exact_duplicate_groups()
+    if groups is not None:
+        wanted = {tuple(sorted(ids)) for ids in groups}
+        exact = [g for g in exact if tuple(g.ids) in wanted]
     merges = []
-    for ids in groups:
-        customers = list(Customer.objects.filter(pk__in=ids, merged_into__isnull=True))
-        if len(customers) < 2:
-            continue
-        survivor = selectors.pick_survivor(customers)
-        for other in customers:
-            if other.pk != survivor.pk:
-                merges.append(
-                    customer_merge(actor=actor, survivor=survivor, merged=other, bulk=True)
-                )
-                survivor.refresh_from_db()
+    for plan in selectors.bulk_merge_plan(exact):
+        survivor = plan.survivor
+        for other in plan.merged:
+            merges.append(customer_merge(actor=actor, survivor=survivor, merged=other, bulk=True))
+            survivor.refresh_from_db()
     return merges

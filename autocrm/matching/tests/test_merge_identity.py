@@ -137,3 +137,28 @@ def test_undo_restores_every_row_exactly(
     before, after = _without_audit(before), _without_audit(after)
     for label, rows in before.items():
         assert after[label] == rows, label
+
+
+def test_a_merged_away_record_is_read_only_and_points_to_its_survivor(
+    cr_a: Staff, pair: tuple[Customer, Customer], dealer_a: Dealer, client: Any,
+    api_client_for: Any,
+) -> None:  # fmt: skip
+    from django.core.exceptions import ValidationError
+
+    from autocrm.customers.services import customer_update
+
+    survivor, merged = pair
+    with scope(dealer=dealer_a.pk):
+        services.customer_merge(actor=cr_a, survivor=survivor, merged=merged)
+        merged.refresh_from_db()
+        with pytest.raises(ValidationError, match=f"#{survivor.pk}"):
+            customer_update(actor=cr_a, customer=merged, data={"remarks": "late change"})
+    client.force_login(cr_a)
+    response = client.get(f"/customers/{merged.pk}/edit/", follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain and f"/customers/{survivor.pk}/" in page
+    assert f"#{survivor.pk}" in page and 'data-testid="merged-banner"' in page
+    api = api_client_for(cr_a).patch(
+        f"/api/customers/{merged.pk}/", {"remarks": "late change"}, format="json"
+    )
+    assert api.status_code == 400 and f"#{survivor.pk}" in api.content.decode()
