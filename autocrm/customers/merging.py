@@ -216,8 +216,8 @@ def merge_records_restore(
 #    "removed": [{"model", "row"}], "created": [{"model", "pk"}]}
 
 #: Vehicle fields a joined vehicle takes from the other record when its own is empty.
-VEHICLE_FILLED_FIELDS = ("plate_number", "brand", "model_name", "color", "purchase_date")
-VEHICLE_FILLED_FIELDS += ("purchase_price",)
+VEHICLE_FILLED_FIELDS: tuple[str, ...] = ("plate_number", "brand", "model_name", "color")
+VEHICLE_FILLED_FIELDS += ("purchase_date", "purchase_price")
 
 
 def _log() -> dict[str, list[Any]]:
@@ -232,7 +232,7 @@ def _vehicle_references() -> list[tuple[type[models.Model], models.Field[Any, An
     """Every (model, foreign key) pointing at a vehicle, but the history tables."""
     from autocrm.customers.models import Vehicle
 
-    out = []
+    out: list[tuple[type[models.Model], models.Field[Any, Any]]] = []
     for model in apps.get_models(include_auto_created=True):
         if model.__name__.startswith("Historical"):
             continue

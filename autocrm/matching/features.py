@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -38,8 +39,16 @@ from django.db import connection
 from autocrm.customers.models import ContactPoint, Customer, Vehicle
 from autocrm.rules.address_key import address_key
 from autocrm.rules.id_numbers import id_check_digit
-from autocrm.rules.identity import fuzzy_syllable, name_parts, split_chinese_name
+from autocrm.rules.identity import (
+    fuzzy_syllable,
+    name_parts,
+    split_chinese_name,
+    surname_syllables,
+    syllables,
+)
+from autocrm.rules.names import COMPOUND_SURNAMES, is_organization_name, is_placeholder_name
 from autocrm.rules.phones import is_suspicious_mobile
+from autocrm.rules.text import to_simplified
 
 #: A mobile / ID number shared by more records than this (inside one dealer) is a placeholder
 #: or a fleet number, not an identity: it is left out of blocking and comparison.
@@ -181,8 +190,33 @@ def name_columns(
     return key, fuzzy, fuzzy_surname, True, ""
 
 
+_PLAIN_HAN_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_COMPOUND = frozenset(COMPOUND_SURNAMES)
+
+
+def _plain_name_columns(name: str) -> tuple[str | None, str | None, str | None, bool, str] | None:
+    """`name_columns` of a name already in simplified characters, 2-4 Chinese characters,
+    neither a placeholder nor an organization's, without parsing it in full (most names of a
+    dealer are such); None for any other name."""
+    if not _PLAIN_HAN_RE.match(name) or is_placeholder_name(name):
+        return None
+    if len(name) >= 4 and is_organization_name(name):
+        return None
+    surname = name[:2] if name[:2] in _COMPOUND and len(name) > 2 else name[0]
+    surname_syllables_ = surname_syllables(surname)
+    given = syllables(name[len(surname) :])
+    fuzzy_surname = "".join(fuzzy_syllable(s) for s in surname_syllables_)
+    key = "".join(surname_syllables_) + "|" + " ".join(sorted(given))
+    fuzzy = fuzzy_surname + "|" + " ".join(sorted(fuzzy_syllable(s) for s in given))
+    return key, fuzzy, fuzzy_surname, True, ""
+
+
 def add_name_columns(table: pa.Table) -> pa.Table:
-    """Compute the name columns once per distinct (name, kind) and spread them back."""
+    """Compute the name columns once per distinct (name, kind) and spread them back.
+
+    The distinct names are put into simplified characters in one OpenCC call; a plain Chinese
+    name that the conversion leaves as it is takes the short way (`_plain_name_columns`, the
+    same result as `name_columns`: tests compare them), any other the full parse."""
     import pyarrow.compute as pc
 
     combined = pc.binary_join_element_wise(
@@ -190,16 +224,27 @@ def add_name_columns(table: pa.Table) -> pa.Table:
         pc.fill_null(table.column("name"), ""),
         "\x1f",
     )
-    encoded = pc.dictionary_encode(
-        combined.combine_chunks() if hasattr(combined, "combine_chunks") else combined
-    )
-    computed = [name_columns(*reversed(v.split("\x1f", 1))) for v in encoded.dictionary.to_pylist()]
+    encoded = pc.dictionary_encode(_chunk(combined))
+    values = encoded.dictionary.to_pylist()
+    pairs = [v.split("\x1f", 1) for v in values]
+    names = [name.replace("\n", " ") for _kind, name in pairs]
+    simplified = to_simplified("\n".join(names)).split("\n") if names else []
+    if len(simplified) != len(names):  # a conversion that changed the line count: one by one
+        simplified = [to_simplified(n) for n in names]
+    computed = []
+    for (kind, name), plain in zip(pairs, simplified, strict=True):
+        fast = _plain_name_columns(name) if kind != "organization" and plain == name else None
+        computed.append(fast or name_columns(name, kind))
     out = table
     for position, column in enumerate(NAME_COLUMNS):
         kind = pa.bool_() if column == "plain_name" else pa.string()
-        values = pa.array([c[position] for c in computed], type=kind)
-        out = out.append_column(column, pc.take(values, encoded.indices))
+        column_values = pa.array([c[position] for c in computed], type=kind)
+        out = out.append_column(column, pc.take(column_values, encoded.indices))
     return out
+
+
+def _chunk(values: Any) -> Any:
+    return values.combine_chunks() if hasattr(values, "combine_chunks") else values
 
 
 # --- phones ------------------------------------------------------------------------------------
@@ -251,9 +296,7 @@ def add_phone_columns(table: pa.Table) -> pa.Table:
 
     parts = [pc.fill_null(table.column(n), "") for n in ("mobile", "landline", "numbers")]
     combined = pc.binary_join_element_wise(*parts, "\x1f")
-    encoded = pc.dictionary_encode(
-        combined.combine_chunks() if hasattr(combined, "combine_chunks") else combined
-    )
+    encoded = pc.dictionary_encode(_chunk(combined))
     computed = [phone_numbers(*v.split("\x1f")) for v in encoded.dictionary.to_pylist()]
     list_type = pa.list_(pa.string())
     out = table
@@ -276,9 +319,7 @@ def add_address_columns(table: pa.Table) -> pa.Table:
         pc.fill_null(table.column("district"), ""),
         "\x1f",
     )
-    encoded = pc.dictionary_encode(
-        combined.combine_chunks() if hasattr(combined, "combine_chunks") else combined
-    )
+    encoded = pc.dictionary_encode(_chunk(combined))
     keys = [address_key(*v.split("\x1f")) for v in encoded.dictionary.to_pylist()]
     out = table
     for column, attr in zip(

@@ -97,8 +97,8 @@ def _ranked(
         if is_empty(record.get(name)):
             continue
         rank = (key(record), -index)
-        if best is None or rank > best[0]:  # type: ignore[operator]
-            best = (rank, index)  # type: ignore[assignment]
+        if best is None or rank > best[0]:
+            best = (rank, index)
     return None if best is None else best[1]
 
 

@@ -10,6 +10,7 @@ from autocrm.matching.features import (
     RAW_COLUMNS,
     _landline_digits,
     _mobile_ok,
+    _plain_name_columns,
     build_features,
     id_number_valid,
     name_columns,
@@ -75,8 +76,8 @@ def test_name_levels_are_compare_names_levels() -> None:
 
 
 def test_calibration_spreads_and_keeps_order() -> None:
-    assert 0 < calibrated(5) < calibrated(20) < calibrated(40) < 1
-    assert calibrated(10) < 0.99
+    assert 0 < calibrated(0) < calibrated(4) < calibrated(8) < calibrated(40) <= 1
+    assert calibrated(0) < 0.3 and 0.7 < calibrated(4) < 0.9  # ADR 0008's table
 
 
 def _table(rows: list[tuple]) -> pa.Table:
@@ -147,3 +148,13 @@ def test_model_does_not_pair_family_members_or_strangers(found: set[tuple[int, i
 
 def test_dealer_run_stays_inside_the_dealer(found: set[tuple[int, int]]) -> None:
     assert not {p for p in found if 7 in p}
+
+
+@pytest.mark.parametrize(
+    "name", ["张伟", "欧阳明", "王小明", "司马光明", "王先生", "李", "啊啊啊", "广州车队", "客户1"]
+)
+def test_the_short_way_for_plain_names_gives_the_full_parse(name: str) -> None:
+    fast = _plain_name_columns(name)
+    assert fast is None or fast == name_columns(name)
+    if fast is None:
+        assert not name_columns(name)[3]  # only plain names take the short way
