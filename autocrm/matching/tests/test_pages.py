@@ -274,3 +274,20 @@ def test_the_queue_tells_a_homophone_from_the_same_name(
     assert 'data-testid="badge-name" data-level="homophone"' in queue
     assert 'data-testid="badge-name" data-level="exact"' in queue
     assert "同音字" in queue  # the homophone's label, translated
+
+
+def test_the_pair_page_defaults_each_field_to_the_best_value(
+    cr_a: Staff, make_customer: Any, dealer_a: Dealer
+) -> None:
+    make_customer(cr_a, name="任女士", mobile="15820417369", address="广州市天河区天河路385号")
+    make_customer(
+        cr_a, name="任芳敏", mobile="15820417369", address="广东省广州市天河区天河路385号5栋1201室"
+    )
+    client = _client(cr_a)
+    client.post(reverse("matching:run"))
+    with scopes_disabled():
+        candidate = DuplicateCandidate.objects.get()
+    page = client.get(reverse("matching:pair", args=[candidate.pk])).content.decode()
+    # the older record is kept, but the real name and the full address are the high record's
+    assert 'value="high" checked data-testid="f-name-high"' in page
+    assert 'value="high" checked data-testid="f-address-high"' in page
