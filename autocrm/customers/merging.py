@@ -204,3 +204,190 @@ def merge_records_restore(
         customer._history_user = actor  # type: ignore[attr-defined]
         customer._change_reason = reason  # type: ignore[attr-defined]
         customer.save()
+
+
+# --- what a merge rewrites beyond moving references --------------------------------------------
+#
+# A merge must never duplicate a vehicle, and must keep every number it saw (issue #12, part 9).
+# Both write rows that `references_move` does not: `vehicles_join` makes one vehicle of each VIN
+# the survivor now holds twice, `numbers_keep` adds the numbers the survivor no longer shows as
+# contact points. Each returns an undo log that `rewrites_undo` replays backwards:
+#   {"updated": [{"model", "row"}], "moved": [{"model", "field", "ids", "to"}],
+#    "removed": [{"model", "row"}], "created": [{"model", "pk"}]}
+
+#: Vehicle fields a joined vehicle takes from the other record when its own is empty.
+VEHICLE_FILLED_FIELDS: tuple[str, ...] = ("plate_number", "brand", "model_name", "color")
+VEHICLE_FILLED_FIELDS += ("purchase_date", "purchase_price")
+
+
+def _log() -> dict[str, list[Any]]:
+    return {"updated": [], "moved": [], "removed": [], "created": []}
+
+
+def _row(instance: models.Model) -> dict[str, Any]:
+    return {"model": instance._meta.label, "row": record_snapshot(instance)}
+
+
+def _vehicle_references() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
+    """Every (model, foreign key) pointing at a vehicle, but the history tables."""
+    from autocrm.customers.models import Vehicle
+
+    out: list[tuple[type[models.Model], models.Field[Any, Any]]] = []
+    for model in apps.get_models(include_auto_created=True):
+        if model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.ForeignKey) and field.related_model is Vehicle:
+                out.append((model, field))
+    return out
+
+
+def _vehicle_rank(vehicle: Any) -> tuple[Any, ...]:
+    filled = sum(1 for name in VEHICLE_FILLED_FIELDS if getattr(vehicle, name) not in ("", None))
+    return (-filled, vehicle.created_at, vehicle.pk)
+
+
+def _join_into(keep: Any, other: Any) -> None:
+    """The best of each field: the kept vehicle's own value, else the other's; the later
+    mileage reading; bought here when either record says so."""
+    for name in VEHICLE_FILLED_FIELDS:
+        if getattr(keep, name) in ("", None) and getattr(other, name) not in ("", None):
+            setattr(keep, name, getattr(other, name))
+    if other.mileage_km is not None and (
+        keep.mileage_km is None
+        or (
+            other.mileage_read_on
+            and (not keep.mileage_read_on or other.mileage_read_on > keep.mileage_read_on)
+        )
+    ):
+        keep.mileage_km, keep.mileage_read_on = other.mileage_km, other.mileage_read_on
+    keep.bought_here = keep.bought_here or other.bought_here
+    keep.created_at = min(keep.created_at, other.created_at)
+
+
+def _ownerships_join(vehicle: Any, log: dict[str, list[Any]]) -> None:
+    """Two open periods of one owner on the joined vehicle become one (the earlier start)."""
+    from autocrm.customers.models import VehicleOwnership
+
+    periods = list(
+        VehicleOwnership._base_manager.filter(vehicle=vehicle, ended_on__isnull=True).order_by(
+            "customer_id", "started_on", "id"
+        )
+    )
+    by_owner: dict[int, list[Any]] = {}
+    for period in periods:
+        by_owner.setdefault(period.customer_id, []).append(period)
+    for same in by_owner.values():
+        if len(same) < 2:
+            continue
+        kept, rest = same[0], same[1:]
+        starts = [p.started_on for p in same if p.started_on]
+        if starts and kept.started_on != min(starts):
+            log["updated"].append(_row(kept))
+            kept.started_on = min(starts)
+            kept.save(update_fields=["started_on"])
+        for period in rest:
+            log["removed"].append(_row(period))
+            period.delete()
+
+
+def vehicles_join(survivor: Customer) -> dict[str, list[Any]]:
+    """Make one vehicle of each VIN the survivor holds more than once (its own and the merged
+    record's): the most complete (then the oldest) stays, with the best of each field, every
+    reading, ownership period and row of another app that pointed at the other; the other is
+    removed. Returns the undo log (`rewrites_undo`)."""
+    from autocrm.customers.models import Vehicle
+
+    log = _log()
+    with scopes_disabled():
+        vehicles = list(Vehicle._base_manager.filter(customer=survivor).order_by("id"))
+        by_vin: dict[str, list[Any]] = {}
+        for vehicle in vehicles:
+            by_vin.setdefault(vehicle.vin.upper(), []).append(vehicle)
+        references = _vehicle_references()
+        for same in by_vin.values():
+            if len(same) < 2:
+                continue
+            same.sort(key=_vehicle_rank)
+            keep, others = same[0], same[1:]
+            log["updated"].append(_row(keep))
+            for other in others:
+                _join_into(keep, other)
+                for model, field in references:
+                    ids = list(
+                        model._base_manager.filter(**{field.attname: other.pk}).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                    if ids:
+                        model._base_manager.filter(pk__in=ids).update(**{field.attname: keep.pk})
+                        log["moved"].append(
+                            {"model": model._meta.label, "field": field.attname, "ids": ids,
+                             "to": other.pk}
+                        )  # fmt: skip
+                log["removed"].append(_row(other))
+                other.delete()
+            keep.save()
+            _ownerships_join(keep, log)
+    return log
+
+
+def _contact_number(kind: str, value: str) -> str:
+    """A contact point's number: E.164 for a mobile, the digits with the area code (and its
+    trunk 0) for a landline (`ContactPoint.number`)."""
+    if kind == "landline" and value.startswith("+86"):
+        return "0" + value[3:].split(";", 1)[0]
+    return value
+
+
+def numbers_keep(
+    *, survivor: Customer, numbers: Iterable[tuple[str, str, datetime.datetime, datetime.datetime]]
+) -> dict[str, list[Any]]:
+    """Keep every (kind, number, first seen, last seen) the survivor does not show as its
+    mobile or landline as one of its contact points (none twice: the (customer, number)
+    constraint). Returns the undo log (`rewrites_undo`)."""
+    from autocrm.customers.choices import PhoneSource
+    from autocrm.customers.models import ContactPoint
+
+    log = _log()
+    shown = {survivor.mobile, survivor.landline, _contact_number("landline", survivor.landline)}
+    with scopes_disabled():
+        taken = set(
+            ContactPoint._base_manager.filter(customer=survivor).values_list("number", flat=True)
+        )
+        for kind, value, first_seen, last_seen in numbers:
+            number = _contact_number(kind, value)
+            if not value or value in shown or number in shown or number in taken:
+                continue
+            point = ContactPoint._base_manager.create(
+                dealer_id=survivor.dealer_id, customer=survivor, kind=kind, number=number,
+                raw=value, source=PhoneSource.MERGE, first_seen=first_seen, last_seen=last_seen,
+            )  # fmt: skip
+            taken.add(number)
+            log["created"].append({"model": ContactPoint._meta.label, "pk": point.pk})
+    return log
+
+
+def rewrites_undo(logs: Sequence[Mapping[str, list[Any]]]) -> None:
+    """Replay undo logs of `vehicles_join` and `numbers_keep`, the last one first: created rows
+    deleted, removed rows re-created, updated rows restored, moved rows pointed back."""
+    with scopes_disabled():
+        for log in reversed(logs):
+            for item in reversed(log.get("created", [])):
+                apps.get_model(item["model"])._base_manager.filter(pk=item["pk"]).delete()
+            for item in log.get("removed", []):
+                model = apps.get_model(item["model"])
+                instance = model()
+                record_restore(instance, item["row"])
+                instance.pk = item["row"][model._meta.pk.attname]
+                model._base_manager.bulk_create([instance])
+            for item in log.get("updated", []):
+                model = apps.get_model(item["model"])
+                instance = model._base_manager.get(pk=item["row"][model._meta.pk.attname])
+                record_restore(instance, item["row"])
+                instance.save()
+            # last: a row updated after it was moved (an ownership period joined on the kept
+            # vehicle) was snapshot with the new vehicle; it goes back where it was
+            for item in log.get("moved", []):
+                model = apps.get_model(item["model"])
+                model._base_manager.filter(pk__in=item["ids"]).update(**{item["field"]: item["to"]})

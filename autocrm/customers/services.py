@@ -275,9 +275,24 @@ def customer_verification_set(
     return customer
 
 
+def merged_away_message(customer: Customer) -> str:
+    """What an edit of a record merged into another is told (the record is read-only)."""
+    return _(
+        "This record was merged into customer #%(id)s and can no longer be changed; "
+        "edit that customer instead."
+    ) % {"id": customer.merged_into_id}
+
+
+def ensure_not_merged(customer: Customer) -> None:
+    """A merged-away record is read-only: every change goes to its survivor (issue #12)."""
+    if customer.merged_into_id:
+        raise ValidationError(merged_away_message(customer), code="merged")
+
+
 def _ensure_can_edit(actor: Staff, customer: Customer) -> None:
     if not can_edit_customer(actor, responsible_staff_id=customer.responsible_staff_id):
         raise PermissionDenied(_("Your role may not change this customer."))
+    ensure_not_merged(customer)
 
 
 @transaction.atomic
@@ -422,6 +437,7 @@ def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, A
     """Record a contact with the customer (follow-up result, visit, event, referral …)."""
     if actor.dealer_id != customer.dealer_id or not can_create_customer(actor):
         raise PermissionDenied(_("Your role may not record interactions."))
+    ensure_not_merged(customer)
     errors: dict[str, list[ValidationError]] = {}
     kind = data.get("kind")
     if kind not in InteractionKind.values:

@@ -199,6 +199,12 @@ def _filter_dictionaries() -> dict[str, list[DictionaryEntry]]:
     return out
 
 
+def _merged_away(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """A merged-away record is read-only: its page, which points to the survivor."""
+    messages.error(request, services.merged_away_message(customer))
+    return redirect("customers:detail", pk=customer.pk)
+
+
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _get_customer(pk)
@@ -229,7 +235,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "panels_main": customer_panels(request, customer, column="main"),
         "panels_side": customer_panels(request, customer, column="side"),
         "issues": issues,
-        "can_edit": can_edit_customer(viewer, responsible_staff_id=customer.responsible_staff_id),
+        "can_edit": not customer.merged_into_id
+        and can_edit_customer(viewer, responsible_staff_id=customer.responsible_staff_id),
         "nav_active": "customers",
         "mask_viewer": viewer,
     }
@@ -278,6 +285,8 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _get_customer(pk)
     if not can_edit_customer(request.user, responsible_staff_id=customer.responsible_staff_id):
         raise PermissionDenied
+    if customer.merged_into_id:
+        return _merged_away(request, customer)
     initial = _initial(customer)
     form = CustomerForm(
         request.POST or None, initial=initial, viewer=request.user, customer=customer
@@ -312,6 +321,8 @@ def _child_form(
     customer = _get_customer(pk)
     if not can_edit_customer(request.user, responsible_staff_id=customer.responsible_staff_id):
         raise PermissionDenied
+    if customer.merged_into_id:
+        return _merged_away(request, customer)
     form = form_class(request.POST or None, **extra.pop("form_kwargs", {}))
     if request.method == "POST" and form.is_valid():
         try:

@@ -156,7 +156,8 @@ class Merge(models.Model):
 
     `before` holds both customers' rows as they were; `moved` lists, per relation
     ("app_label.Model.field"), the primary keys of the rows re-pointed to the survivor, and
-    `removed` the full rows deleted because the survivor already had them (a hobby both had).
+    `removed` the full rows deleted because the survivor already had them (a hobby both had),
+    `rewrites` the vehicles joined by VIN and the numbers kept as contact points.
     """
 
     dealer = models.ForeignKey(Dealer, on_delete=models.PROTECT, verbose_name=_("dealer"))
@@ -169,6 +170,9 @@ class Merge(models.Model):
     before = models.JSONField(default=dict)
     moved = models.JSONField(default=dict)
     removed = models.JSONField(default=dict)
+    #: What the merge rewrote beyond moving rows (`customers.merging.rewrites_undo` logs):
+    #: vehicles of one VIN joined, numbers kept as contact points of the survivor.
+    rewrites = models.JSONField(default=list)
     bulk = models.BooleanField(_("bulk merge"), default=False)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -19,6 +19,9 @@ from autocrm.matching.models import (
     Merge,
     RunStatus,
 )
+from autocrm.rules.identity import PersonFacts, Verdict, same_person
+from autocrm.rules.names import is_nickname, is_placeholder_name
+from autocrm.rules.survivorship import is_valid_id_number
 
 QUEUE_PAGE = 50
 #: A run still "running" after this long was interrupted (its process ended without saying).
@@ -31,7 +34,7 @@ PAIR_FIELDS: tuple[tuple[str, str | None], ...] = (
     ("birth_date", "birth_date"),
     ("gender", None),
     ("address", "address"),
-    ("landline", None),
+    ("landline", "landline"),
     ("email", None),
     ("employer", None),
     ("native_place", None),
@@ -46,16 +49,39 @@ PAIR_FIELDS: tuple[tuple[str, str | None], ...] = (
     ("responsible_staff", None),
     ("remarks", None),
 )
-AGREE_LEVELS = {"exact", "same_pinyin", "swapped", "shared_vin"}
+#: The model's levels (model.FIELDS) that mean the two values agree, and those that are close;
+#: the name's are `rules.identity.compare_names`' (a homophone is close, not the same). The
+#: codes of earlier runs (same_pinyin, similar, …) stay for the pairs they stored.
+AGREE_LEVELS = {"exact", "script", "shared", "shared_vin", "same_pinyin"}
 CLOSE_LEVELS = {
+    "swapped",
+    "homophone",
+    "spelling",
+    "near_sound",
+    "surname_only",
+    "typo",
+    "same_local",
+    "same_house",
+    "same_road",
+    "same_district",
+    "district_only",
     "similar",
     "shared_given",
-    "typo",
     "partial",
-    "same_district",
     "same_surname",
-    "district_only",
 }
+
+
+def agreement_badges(fields: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, level, "agree" / "close") of a pair's comparisons worth a badge, in the
+    model's field order: what the queue shows, so a homophone is told from the same name."""
+    out = []
+    for name, level in fields.items():
+        if level in AGREE_LEVELS:
+            out.append((name, level, "agree"))
+        elif level in CLOSE_LEVELS:
+            out.append((name, level, "close"))
+    return out
 
 
 def candidate_queue(
@@ -145,6 +171,7 @@ class PairRow:
     high: str
     level: str  # agree / close / differ / one_empty / empty
     choosable: bool
+    best: str = "low"  # whose value the merge takes unless the reviewer picks (survivorship)
 
 
 @dataclass
@@ -162,6 +189,10 @@ def pair_view(viewer: Any, candidate: DuplicateCandidate) -> PairView:
     related = ("trade_relationship", "nature", "product_line", "info_source", "responsible_staff")
     low = Customer.objects.select_related(*related).get(pk=candidate.customer_low_id)
     high = Customer.objects.select_related(*related).get(pk=candidate.customer_high_id)
+    from autocrm.matching.services import MERGE_FIELDS, MERGED, best_sides
+
+    best = best_sides(low, high)  # low as the survivor: MERGED means the high record's value
+    group_of = {f: group for group, names in MERGE_FIELDS.items() for f in names}
     rows = []
     for name, comparison in PAIR_FIELDS:
         label = str(cast("Field[Any, Any]", Customer._meta.get_field(name)).verbose_name)
@@ -179,8 +210,9 @@ def pair_view(viewer: Any, candidate: DuplicateCandidate) -> PairView:
             level = "close"
         else:
             level = "differ"
+        side = "high" if best.get(group_of.get(name, name)) == MERGED else "low"
         rows.append(
-            PairRow(name, label, a, b, level, not empty_a and not empty_b and raw_a != raw_b)
+            PairRow(name, label, a, b, level, not empty_a and not empty_b and raw_a != raw_b, side)
         )
     view = PairView(candidate, low, high, rows)
     for customer in (low, high):
@@ -263,6 +295,89 @@ def _join_overlapping(groups: list[ExactGroup]) -> list[ExactGroup]:
         else:
             out[root] = ExactGroup(g.key, g.value, list(g.ids))
     return list(out.values())
+
+
+@dataclass
+class BulkGroup:
+    """One group of exact duplicates as the bulk merge will treat it."""
+
+    group: ExactGroup
+    survivor: Customer
+    merged: list[Customer]
+    left_out: list[tuple[Customer, str]]  # (customer, why it is left to the review queue)
+
+
+def _facts(customer: Customer, vins: set[str]) -> PersonFacts:
+    return PersonFacts(
+        name=customer.name,
+        kind=customer.kind,
+        id_number=customer.id_number if is_valid_id_number(customer.id_number) else "",
+        uscc=customer.uscc,
+        gender=customer.gender,
+        birth_date=customer.birth_date,
+        mobiles=frozenset([customer.mobile]) - {""},
+        landlines=frozenset([customer.landline]) - {""},
+        vins=frozenset(vins),
+    )
+
+
+def bulk_merge_plan(groups: list[ExactGroup]) -> list[BulkGroup]:
+    """Each group with its survivor (the most complete, then the oldest record), the records
+    merged into it, and those left out: a placeholder or a nickname (王先生, 老板, 老王) is never
+    merged on, nor a record the identity rules do not call the same person as one already in
+    the group (same ID → same person; a shared VIN with a compatible name; a VIN with another
+    owner is a sale, not a duplicate)."""
+    ids = {pk for g in groups for pk in g.ids}
+    customers = {c.pk: c for c in Customer.objects.filter(pk__in=ids, merged_into__isnull=True)}
+    vins: dict[int, set[str]] = {}
+    for customer_id, vin in Vehicle.objects.filter(customer_id__in=ids).values_list(
+        "customer_id", "vin"
+    ):
+        vins.setdefault(customer_id, set()).add(vin.upper())
+    out = []
+    for group in groups:
+        members = [customers[pk] for pk in group.ids if pk in customers]
+        if len(members) < 2:
+            continue
+        real = [c for c in members if not (is_placeholder_name(c.name) or is_nickname(c.name))]
+        survivor = pick_survivor(real or members)
+        facts = {c.pk: _facts(c, vins.get(c.pk, set())) for c in members}
+        accepted, merged = [survivor], []
+        rest = [c for c in members if c.pk != survivor.pk]
+        reasons: dict[int, str] = {}
+        changed = bool(real)  # a group of placeholders only is left to the review queue
+        if not real:
+            reasons = dict.fromkeys((c.pk for c in rest), "placeholder")
+        while changed:
+            changed = False
+            for customer in list(rest):
+                why = _bulk_refusal(customer, accepted, facts)
+                if why is None:
+                    accepted.append(customer)
+                    merged.append(customer)
+                    rest.remove(customer)
+                    changed = True
+                else:
+                    reasons[customer.pk] = why
+        out.append(
+            BulkGroup(group, survivor, merged, [(c, reasons.get(c.pk, "unsure")) for c in rest])
+        )
+    return out
+
+
+def _bulk_refusal(
+    customer: Customer, accepted: list[Customer], facts: dict[int, PersonFacts]
+) -> str | None:
+    if is_placeholder_name(customer.name) or is_nickname(customer.name):
+        return "placeholder"
+    reason = "unsure"
+    for other in accepted:
+        decision = same_person(facts[other.pk], facts[customer.pk])
+        if decision.verdict is Verdict.SAME and decision.names.compatible:
+            return None
+        if decision.verdict is Verdict.DIFFERENT:
+            reason = decision.reason
+    return reason
 
 
 def pick_survivor(customers: list[Customer]) -> Customer:

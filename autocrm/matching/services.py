@@ -23,12 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrm.customers import merging
+from autocrm.customers.choices import AccuracyStatus
 from autocrm.customers.merging import (
     merge_records_restore,
     merge_records_save,
+    numbers_keep,
     record_snapshot,
     references_move,
     references_restore,
+    rewrites_undo,
+    vehicles_join,
 )
 from autocrm.customers.models import Customer
 from autocrm.matching import selectors
@@ -39,31 +43,11 @@ from autocrm.matching.models import (
 )
 from autocrm.matching.policies import can_merge_customers
 from autocrm.matching.timeline import merge_activity_record, unmerge_activities_record
+from autocrm.rules.survivorship import FIELD_GROUPS, SurvivorRecord, best_sources
 from autocrm.tenancy.models import Staff
 
 #: Fields a reviewer picks per pair; a group moves together (an address is one choice).
-MERGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name",),
-    "gender": ("gender",),
-    "birth_date": ("birth_date",),
-    "id_number": ("id_type", "id_number"),
-    "mobile": ("mobile", "mobile_raw", "mobile_flagged_wrong"),
-    "landline": ("landline",),
-    "email": ("email",),
-    "address": ("address", "province", "city", "district", "street", "house_number", "postcode"),
-    "employer": ("employer", "position"),
-    "native_place": ("native_place",),
-    "education": ("education",),
-    "annual_income_band": ("annual_income_band",),
-    "trade_relationship": ("trade_relationship",),
-    "nature": ("nature",),
-    "product_line": ("product_line",),
-    "info_source": ("info_source",),
-    "activity_level": ("activity_level",),
-    "credit_rating": ("credit_rating",),
-    "responsible_staff": ("responsible_staff",),
-    "remarks": ("remarks",),
-}
+MERGE_FIELDS: dict[str, tuple[str, ...]] = FIELD_GROUPS
 
 
 SURVIVOR, MERGED = "survivor", "merged"
@@ -93,23 +77,57 @@ def customer_references() -> list[tuple[type[models.Model], models.Field[Any, An
     return merging.customer_references(exclude=MATCHING_MODELS)
 
 
+def survivor_record(customer: Customer) -> SurvivorRecord:
+    """A customer's values as the survivorship rules read them (rules.survivorship)."""
+    values = {
+        name: getattr(customer, merging.field_attname(Customer, name))
+        for names in MERGE_FIELDS.values()
+        for name in names
+    }
+    return SurvivorRecord(
+        values=values,
+        verified=customer.accuracy_status == AccuracyStatus.VERIFIED,
+        mobile_wrong=customer.mobile_flagged_wrong,
+        updated_at=customer.updated_at,
+        kind=customer.kind,
+    )
+
+
+def best_sides(survivor: Customer, merged: Customer) -> dict[str, str]:
+    """Per field group, whose value is the best (SURVIVOR or MERGED): the merge's default."""
+    sources = best_sources([survivor_record(survivor), survivor_record(merged)])
+    return {group: MERGED if index == 1 else SURVIVOR for group, index in sources.items()}
+
+
 def _apply_choices(
     survivor: Customer, merged: Customer, chosen: Mapping[str, str]
 ) -> dict[str, str]:
-    """Set the survivor's fields; unchosen fields keep the survivor's value unless it is empty."""
+    """Set the survivor's fields; an unchosen field takes the best value of the two
+    (rules.survivorship: verified, real name, valid ID, more complete address, newer mobile)."""
     applied: dict[str, str] = {}
+    best = best_sides(survivor, merged)
     for group, attrs in MERGE_FIELDS.items():
         choice = chosen.get(group)
         attnames = [merging.field_attname(Customer, a) for a in attrs]
-        first = attnames[0] if group != "id_number" else "id_number"
         if choice not in (SURVIVOR, MERGED):
-            empty = getattr(survivor, first) in ("", None)
-            choice = MERGED if empty and getattr(merged, first) not in ("", None) else SURVIVOR
+            choice = best[group]
         if choice == MERGED:
             for attname in attnames:
                 setattr(survivor, attname, getattr(merged, attname))
         applied[group] = choice
     return applied
+
+
+def _numbers_seen(survivor: Customer, merged: Customer) -> list[tuple[str, str, Any, Any]]:
+    """Both records' mobiles and landlines, newer record first: the merge keeps those the
+    survivor will not show as contact points ("every number ever seen is kept")."""
+    records = sorted((survivor, merged), key=lambda c: c.updated_at, reverse=True)
+    return [
+        (kind, getattr(c, kind), c.created_at, c.updated_at)
+        for c in records
+        for kind in ("mobile", "landline")
+        if getattr(c, kind)
+    ]
 
 
 @transaction.atomic
@@ -131,8 +149,10 @@ def customer_merge(
     if survivor.merged_into_id or merged.merged_into_id:
         raise ValidationError(_("One of the records has already been merged."))
     before = {SURVIVOR: record_snapshot(survivor), MERGED: record_snapshot(merged)}
+    seen = _numbers_seen(survivor, merged)
     applied = _apply_choices(survivor, merged, chosen or {})
     moved, removed = references_move(survivor, merged, exclude=MATCHING_MODELS)
+    rewrites = [vehicles_join(survivor), numbers_keep(survivor=survivor, numbers=seen)]
     now = timezone.now()
     merge_records_save(
         actor=actor, survivor=survivor, merged=merged, now=now,
@@ -157,6 +177,7 @@ def customer_merge(
         before=before,
         moved=moved,
         removed=removed,
+        rewrites=rewrites,
         bulk=bulk,
         merged_by=actor,
         merged_at=now,
@@ -180,6 +201,7 @@ def customer_unmerge(*, actor: Staff, merge: Merge) -> Merge:
         survivor_id=merged.pk, undone_at__isnull=True, merged_at__gt=merge.merged_at
     ).exists():
         raise ValidationError(_("Undo the later merges of this record first."))
+    rewrites_undo(merge.rewrites)
     references_restore(
         moved=merge.moved, removed=merge.removed, to_id=merged.pk, exclude=MATCHING_MODELS
     )
@@ -223,22 +245,20 @@ def exact_duplicates_merge(
 ) -> list[Merge]:
     """Merge every group of exact duplicates (same ID number or VIN) into its survivor.
 
-    The survivor of a group is the most complete record, then the oldest; values the survivor
-    lacks are taken from the merged record.
+    The plan is `selectors.bulk_merge_plan`: the survivor of a group is the most complete
+    record, then the oldest; a record is merged only when the identity rules call it the same
+    person as one already in the group, and never on a placeholder or a nickname (those stay
+    in the review queue). Each field takes the best of the values (rules.survivorship).
     """
     _ensure_can_merge(actor, actor.dealer_id)  # type: ignore[arg-type]
-    if groups is None:
-        groups = [g.ids for g in selectors.exact_duplicate_groups()]
+    exact = selectors.exact_duplicate_groups()
+    if groups is not None:
+        wanted = {tuple(sorted(ids)) for ids in groups}
+        exact = [g for g in exact if tuple(g.ids) in wanted]
     merges = []
-    for ids in groups:
-        customers = list(Customer.objects.filter(pk__in=ids, merged_into__isnull=True))
-        if len(customers) < 2:
-            continue
-        survivor = selectors.pick_survivor(customers)
-        for other in customers:
-            if other.pk != survivor.pk:
-                merges.append(
-                    customer_merge(actor=actor, survivor=survivor, merged=other, bulk=True)
-                )
-                survivor.refresh_from_db()
+    for plan in selectors.bulk_merge_plan(exact):
+        survivor = plan.survivor
+        for other in plan.merged:
+            merges.append(customer_merge(actor=actor, survivor=survivor, merged=other, bulk=True))
+            survivor.refresh_from_db()
     return merges

@@ -27,7 +27,7 @@ from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRu
 from autocrm.matching.policies import can_merge_customers
 from autocrm.tenancy.models import Dealer
 
-BULK_SAMPLE = 20
+BULK_PAGE = 100
 
 
 def steward_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -67,8 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "candidate": c,
             "low_mobile": display_mobile(personal_value(viewer, c.customer_low, "mobile")),
             "high_mobile": display_mobile(personal_value(viewer, c.customer_high, "mobile")),
-            "agree": [k for k, v in c.fields.items() if v in selectors.AGREE_LEVELS],
-            "close": [k for k, v in c.fields.items() if v in selectors.CLOSE_LEVELS],
+            "badges": selectors.agreement_badges(c.fields),
         }
         for c in page.object_list
     ]
@@ -83,6 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         **_run_context(request.user.dealer_id),
         "exact_groups": len(selectors.exact_duplicate_groups()),
         "field_labels": field_labels(),
+        "level_labels": level_labels(),
         "nav_active": "duplicates",
     }
     return render(request, "matching/queue.html", context)
@@ -92,6 +92,7 @@ def field_labels() -> dict[str, str]:
     return {
         "name": _("Name"),
         "mobile": _("Mobile"),
+        "landline": _("Landline"),
         "id_number": _("ID number"),
         "vehicle": _("VIN"),
         "address": _("Address"),
@@ -169,20 +170,32 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def level_labels() -> dict[str, str]:
+    """The label of each comparison level (model.FIELDS; the name's are compare_names')."""
     return {
         "exact": _("same after normalising"),
-        "same_pinyin": _("same pinyin (homophone)"),
+        "script": _("same in traditional and simplified characters"),
         "swapped": _("given name swapped"),
-        "similar": _("similar"),
-        "shared_given": _("surname and part of the given name"),
-        "same_surname": _("same surname only"),
+        "homophone": _("homophone (same pinyin)"),
+        "spelling": _("pinyin or English spelling"),
+        "near_sound": _("similar sound (fuzzy pinyin)"),
+        "surname_only": _("placeholder of the same surname"),
+        "different_given": _("same surname, another given name"),
+        "shared": _("another number in common"),
         "typo": _("one digit differs"),
+        "same_local": _("same number, one without area code"),
         "shared_vin": _("shared VIN"),
-        "partial": _("one contains the other"),
+        "same_house": _("same house, one less detailed"),
+        "same_road": _("same road or compound, another home"),
         "same_district": _("same district, one incomplete"),
         "district_only": _("same district only"),
         "different": _("different"),
         "null": _("missing"),
+        # the codes of earlier runs, for the pairs they stored
+        "same_pinyin": _("same pinyin (homophone)"),
+        "similar": _("similar"),
+        "shared_given": _("surname and part of the given name"),
+        "same_surname": _("same surname only"),
+        "partial": _("one contains the other"),
     }
 
 
@@ -252,30 +265,39 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """Exact duplicates (same ID number or VIN): a confirmation page, then one bulk merge."""
     groups = selectors.exact_duplicate_groups()
+    plans = selectors.bulk_merge_plan(groups)
+    records = sum(len(p.merged) for p in plans)
     if request.method == "POST":
         expected = int(request.POST.get("expected") or -1)
-        if expected != len(groups):
+        if expected != records:
             messages.error(request, _("The duplicates changed meanwhile; check them again."))
             return redirect("matching:bulk")
         merges = services.exact_duplicates_merge(actor=request.user, groups=[g.ids for g in groups])
         messages.success(request, _("%(n)s records merged.") % {"n": len(merges)})
         return redirect("matching:history")
-    sample_ids = {pk for g in groups[:BULK_SAMPLE] for pk in g.ids}
-    from autocrm.customers.models import Customer
-
-    customers = {c.pk: c for c in Customer.objects.filter(pk__in=sample_ids)}
-    sample = []
-    for g in groups[:BULK_SAMPLE]:
-        members = [customers[pk] for pk in g.ids if pk in customers]
-        survivor = selectors.pick_survivor(members) if members else None
-        sample.append({"group": g, "members": members, "survivor": survivor})
+    page = Paginator(plans, BULK_PAGE).get_page(request.GET.get("page"))
     context = {
-        "groups": len(groups),
-        "records": sum(len(g.ids) - 1 for g in groups),
-        "sample": sample,
+        "groups": sum(1 for p in plans if p.merged),
+        "records": records,
+        "left_out": sum(len(p.left_out) for p in plans),
+        "page": page,
+        "reason_labels": refusal_labels(),
         "nav_active": "duplicates",
     }
     return render(request, "matching/bulk.html", context)
+
+
+def refusal_labels() -> dict[str, str]:
+    """Why the bulk merge leaves a record to the review queue (selectors.bulk_merge_plan)."""
+    return {
+        "placeholder": _("placeholder or nickname: not a name to merge on"),
+        "unsure": _("not clearly the same person"),
+        "different_id": _("another valid ID number"),
+        "different_name": _("another person's name (a sale or a family member)"),
+        "different_birth_date": _("another birth date"),
+        "different_gender": _("another gender"),
+        "person_and_organization": _("a person and an organization"),
+    }
 
 
 @login_required

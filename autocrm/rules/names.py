@@ -154,6 +154,18 @@ def is_placeholder_name(name: str) -> bool:
     return len(text) >= 3 and len(set(text)) == 1
 
 
+_NICKNAME_RE = re.compile(r"^[老小阿][\u4e00-\u9fff]$")
+
+
+def is_nickname(name: str) -> bool:
+    """A familiar form of address rather than a name: 老王, 小李, 阿强 (a prefix 老 / 小 / 阿 and
+    one character). Like a placeholder it says too little to merge two records on.
+
+    Source: project identity rules (issue #12: the bulk merge never merges on a nickname).
+    """
+    return bool(_NICKNAME_RE.match(clean_text(name).replace(" ", "")))
+
+
 # --- organizations -------------------------------------------------------------------------
 
 #: A name ending in one of these (and at least 4 characters long) is an organization's.

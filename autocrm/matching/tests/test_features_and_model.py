@@ -8,12 +8,16 @@ import pytest
 
 from autocrm.matching.features import (
     RAW_COLUMNS,
+    _landline_digits,
     _mobile_ok,
+    _plain_name_columns,
     build_features,
-    name_features,
+    id_number_valid,
+    name_columns,
+    phone_numbers,
     split_name,
 )
-from autocrm.matching.model import predict
+from autocrm.matching.model import FIELDS, calibrated, predict
 
 ADDRESS = "广东省广州市天河区天河路385号"
 
@@ -24,29 +28,56 @@ def test_compound_surname_is_split() -> None:
     assert split_name("GAC Motor") == ("", "")
 
 
-def test_homophones_share_pinyin_and_key() -> None:
-    # 任芳敏 / 任方敏: the service advisor typed a homophone of the given name
-    assert name_features("任芳敏")[1:3] == name_features("任方敏")[1:3]
+def test_homophones_and_swaps_share_the_blocking_key() -> None:
+    # 任芳敏 / 任方敏: the service advisor typed a homophone; 王小明 / 王明小 swapped
+    assert name_columns("任芳敏")[0] == name_columns("任方敏")[0]
+    assert name_columns("王小明")[0] == name_columns("王明小")[0]
+    assert name_columns("王小明")[0] != name_columns("黄小明")[0]
 
 
-def test_swapped_given_name_shares_the_key_not_the_pinyin() -> None:
-    a, b = name_features("王小明"), name_features("王明小")
-    assert a[2] == b[2] and a[1] != b[1]
+def test_fuzzy_key_joins_near_sounds() -> None:
+    assert name_columns("林志强")[1] == name_columns("凌志强")[1]
 
 
-def test_different_surname_differs() -> None:
-    assert name_features("王小明")[2] != name_features("黄小明")[2]
-
-
-def test_placeholder_name_keeps_only_the_surname() -> None:
-    surname, full, key, surname_py = name_features("王先生")
-    assert (surname, full, key) == ("王", None, None) and surname_py == "wang"
+def test_placeholder_name_has_no_key_but_a_surname() -> None:
+    key, fuzzy, surname, plain, gender = name_columns("王先生")
+    assert (key, fuzzy, plain, gender) == (
+        None,
+        None,
+        False,
+        "M",
+    ) and surname == "wan"  # fuzzy pinyin
 
 
 def test_made_up_mobiles_are_not_evidence() -> None:
     assert _mobile_ok("+8613800138000") is None  # the textbook fake number
     assert _mobile_ok("+8615820417369") == "15820417369"
     assert _mobile_ok("") is None
+
+
+def test_every_number_of_a_record_is_kept() -> None:
+    mobiles, landlines = phone_numbers(
+        "+8615820417369", "020-38881234", "+8613912345678 +862038881234 +8615820417369"
+    )
+    assert mobiles == ("15820417369", "13912345678")
+    assert landlines == ("2038881234",)
+    assert _landline_digits("+86 20 3888 1234;ext=12") == "2038881234"
+
+
+def test_id_check_digit() -> None:
+    assert id_number_valid("11010519491231002X")
+    assert not id_number_valid("110105194912310021")
+
+
+def test_name_levels_are_compare_names_levels() -> None:
+    name = next(f for f in FIELDS if f.name == "name")
+    codes = [level.code for level in name.levels]
+    assert "homophone" in codes and "exact" in codes and "surname_only" in codes
+
+
+def test_calibration_spreads_and_keeps_order() -> None:
+    assert 0 < calibrated(0) < calibrated(4) < calibrated(8) < calibrated(40) <= 1
+    assert calibrated(0) < 0.3 and 0.7 < calibrated(4) < 0.9  # ADR 0010's table
 
 
 def _table(rows: list[tuple]) -> pa.Table:
@@ -70,6 +101,9 @@ def _row(uid: int, name: str, mobile: str, address: str = ADDRESS, dealer: int =
         kw.get("birth_date"),
         "2024-01-01 00:00:00",
         kw.get("vins"),
+        kw.get("gender"),
+        kw.get("landline"),
+        kw.get("numbers"),
     )
 
 
@@ -114,3 +148,13 @@ def test_model_does_not_pair_family_members_or_strangers(found: set[tuple[int, i
 
 def test_dealer_run_stays_inside_the_dealer(found: set[tuple[int, int]]) -> None:
     assert not {p for p in found if 7 in p}
+
+
+@pytest.mark.parametrize(
+    "name", ["张伟", "欧阳明", "王小明", "司马光明", "王先生", "李", "啊啊啊", "广州车队", "客户1"]
+)
+def test_the_short_way_for_plain_names_gives_the_full_parse(name: str) -> None:
+    fast = _plain_name_columns(name)
+    assert fast is None or fast == name_columns(name)
+    if fast is None:
+        assert not name_columns(name)[3]  # only plain names take the short way

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from autocrm.customers.models import Customer
+from autocrm.customers.models import Customer, Vehicle
 from autocrm.matching import detection, services
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, Merge
 from autocrm.tenancy.models import Dealer, Staff
@@ -236,3 +236,58 @@ def test_hq_sees_only_de_identified_cross_dealer_pairs(
     # HQ cannot open or merge a dealer's pairs
     assert_denied(client_as("hq", hq_analyst).get(reverse("matching:history")))  # 403
     assert_denied(client_as("owner", cr_a).get(reverse("matching:hq")))  # 403
+
+
+def test_bulk_lists_each_group_with_its_survivor_and_never_merges_on_a_placeholder(
+    cr_a: Staff, make_customer: Any, dealer_a: Dealer
+) -> None:
+    vin = "LSVAU218XN2183294"
+    real = make_customer(cr_a, name="陈建华", mobile="13912345678")
+    title = make_customer(cr_a, name="陈先生")
+    boss = make_customer(cr_a, name="老板")
+    nickname = make_customer(cr_a, name="老陈")
+    buyer = make_customer(cr_a, name="林晓东")  # the same car sold on: another owner
+    with scopes_disabled():
+        for customer in (real, title, boss, nickname, buyer):
+            Vehicle.objects.create(dealer=dealer_a, customer=customer, vin=vin)
+    client = _client(cr_a)
+    page = client.get(reverse("matching:bulk")).content.decode()
+    assert 'data-testid="bulk-survivor"' in page and "陈建华" in page
+    assert 'data-testid="bulk-left-out"' in page
+    for name in ("陈先生", "老板", "老陈", "林晓东"):
+        assert name in page  # listed, as left to review
+    client.post(reverse("matching:bulk"), {"expected": "0"})
+    with scopes_disabled():
+        assert not Merge.objects.exists()
+
+
+def test_the_queue_tells_a_homophone_from_the_same_name(
+    cr_a: Staff, make_customer: Any, dealer_a: Dealer
+) -> None:
+    make_customer(cr_a, name="任芳敏", mobile="15820417369", address="广州市天河区天河路385号")
+    make_customer(cr_a, name="任方敏", mobile="15820417369", address="广州市天河区天河路385号")
+    make_customer(cr_a, name="赵晓明", mobile="13912345678", address="广州市天河区天河路1号")
+    make_customer(cr_a, name="赵晓明", mobile="13912345678", address="广州市天河区天河路1号")
+    client = _client(cr_a)
+    client.post(reverse("matching:run"))
+    queue = client.get(reverse("matching:queue")).content.decode()
+    assert 'data-testid="badge-name" data-level="homophone"' in queue
+    assert 'data-testid="badge-name" data-level="exact"' in queue
+    assert "同音字" in queue  # the homophone's label, translated
+
+
+def test_the_pair_page_defaults_each_field_to_the_best_value(
+    cr_a: Staff, make_customer: Any, dealer_a: Dealer
+) -> None:
+    make_customer(cr_a, name="任女士", mobile="15820417369", address="广州市天河区天河路385号")
+    make_customer(
+        cr_a, name="任芳敏", mobile="15820417369", address="广东省广州市天河区天河路385号5栋1201室"
+    )
+    client = _client(cr_a)
+    client.post(reverse("matching:run"))
+    with scopes_disabled():
+        candidate = DuplicateCandidate.objects.get()
+    page = client.get(reverse("matching:pair", args=[candidate.pk])).content.decode()
+    # the older record is kept, but the real name and the full address are the high record's
+    assert 'value="high" checked data-testid="f-name-high"' in page
+    assert 'value="high" checked data-testid="f-address-high"' in page

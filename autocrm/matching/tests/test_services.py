@@ -133,7 +133,7 @@ def test_merge_of_a_reviewed_pair_and_dismiss(
         run = detection.duplicates_detect(dealer=dealer_a)
         assert run.candidates_found == 1
         candidate = DuplicateCandidate.objects.get()
-        assert candidate.fields["name"] == "same_pinyin"
+        assert candidate.fields["name"] == "homophone"
         assert candidate.fields["mobile"] == "typo"
         services.candidate_dismiss(actor=cr_a, candidate=candidate)
         detection.duplicates_detect(dealer=dealer_a)  # a re-run keeps the dismissal
