@@ -30,7 +30,8 @@ from autocrm.tenancy.models import Staff
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
 #: Notes (rows imported with a remark, e.g. vehicle columns without VIN) shown on the preview.
-MAX_SHOWN_NOTES = 200
+#: Rows with problems and notes shown on the preview (the download has every one)
+MAX_SHOWN_NOTES = 50
 
 
 importer_required = permission_required(
@@ -113,6 +114,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "errors_capped": batch.count_rejected and len(batch.errors) >= MAX_STORED_ERRORS,
         # RowError objects or their as_dict() form, when the batch keeps them
         "notes": list(getattr(batch, "notes", None) or [])[:MAX_SHOWN_NOTES],
+        "problems_more": max(0, len(batch.problems) - MAX_SHOWN_NOTES),
+        "notes_more": max(0, len(getattr(batch, "notes", None) or []) - MAX_SHOWN_NOTES),
         "nav_active": "imports",
     }
     return render(request, "imports/preview.html", context)

@@ -129,6 +129,14 @@ _COMPOUND_RE = re.compile(
     rf"(?P<building>{_BUILDING})(?P<rest>.*)$",
     re.S,
 )
+#: A compound named without a suffix (金海湾, 锦绣江南, 星河盛世, 西乡名居) followed by a marked
+#: building (9栋, 25座, 19-201): no road word in the name, so 体育西路 never is one.
+_NAMED_COMPOUND_RE = re.compile(
+    rf"^(?P<compound>(?:(?![路街道巷弄胡号])[{_CJK}]){{2,10}}?)"
+    rf"(?P<building>(?:[A-Za-z]?\d+|[{_CN_DIGITS}]+)(?:栋|幢|座|号楼)|\d+-\d+(?!\d))"
+    rf"(?P<rest>.*)$",
+    re.S,
+)
 _CITY_SUFFIX_RE = re.compile(
     rf"^(?:(?![路街巷弄号道区县旗镇乡村])[{_CJK}]){{1,8}}?(?:自治州|地区|市|盟|州)(?![市区县旗路街巷弄道号大胡里村\d])"
 )
@@ -384,7 +392,7 @@ def parse_address(value: str, *, near_province: str = "") -> Address:
             compound = in_rest["compound"]
             text = _skip(text)[len(compound) :]
     else:
-        in_compound = _COMPOUND_RE.match(text)
+        in_compound = _COMPOUND_RE.match(text) or _NAMED_COMPOUND_RE.match(text)
         if in_compound:
             compound, house_number, text = in_compound.group("compound", "building", "rest")
         else:

@@ -256,3 +256,25 @@ def test_address_key_partial_agreement_levels():
 def test_address_key_never_raises_on_odd_text():
     for raw in ("no address", "-", "123", "小区", "7栋", "28-", "-1504", "香山小区-"):
         assert isinstance(address_key(raw), AddressKey)
+
+
+@pytest.mark.parametrize(
+    ("value", "compound", "building", "room"),
+    [
+        ("广东省深圳市盐田区金海湾19-201室", "金海湾", "19", "201"),
+        ("广东省深圳市宝安区西乡名居22栋606", "西乡名居", "22", "606"),
+        ("广东省深圳市龙华区锦绣江南9栋2801房", "锦绣江南", "9", "2801"),
+        ("广东省深圳市南山区蔚蓝海岸25座1107房", "蔚蓝海岸", "25", "1107"),
+    ],
+)
+def test_a_compound_named_without_a_suffix_and_a_marked_building_is_complete(
+    value: str, compound: str, building: str, room: str
+) -> None:
+    validate_address_complete(value)
+    key = address_key(value)
+    assert (key.road_or_compound, key.building, key.room) == (compound, building, room)
+
+
+def test_a_road_without_a_number_is_still_incomplete() -> None:
+    with pytest.raises(ValidationError):
+        validate_address_complete("广东省广州市天河区体育西路")
