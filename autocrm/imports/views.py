@@ -19,7 +19,7 @@ from autocrm.imports.analysis import MAX_STORED_ERRORS, batch_analysis
 from autocrm.imports.columns import TARGETS, target_choices
 from autocrm.imports.export import rejected_rows_xlsx, template_filename, template_xlsx
 from autocrm.imports.forms import UploadForm
-from autocrm.imports.models import ImportStatus
+from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.policies import can_import_customers
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
@@ -98,6 +98,14 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "batch": batch,
+        # rows that carry only a name match no one: applying the same file twice makes them
+        # twice, so say when this very file was applied already
+        "applied_before": ImportBatch.objects.filter(
+            dealer_id=batch.dealer_id, sha256=batch.sha256, status=ImportStatus.APPLIED
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-id")
+        .first(),
         "columns": columns,
         "unknown_staff": [
             {"index": i, "name": name, "rows": rows, "staff_id": batch.staff_mapping.get(name)}

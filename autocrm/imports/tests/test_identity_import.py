@@ -118,3 +118,21 @@ def test_a_newer_mobile_becomes_the_contact_number_and_the_older_is_kept(cr_a, d
         assert list(
             ContactPoint.objects.filter(customer=customer).values_list("number", flat=True)
         ) == ["+8613911112222"]
+
+
+def test_the_preview_says_when_the_same_file_was_applied_before(client, cr_a, dealer_a) -> None:
+    from autocrm.testing import STAFF_PASSWORD
+
+    content = xlsx([HEADER, ["李娜", "", "", "", "", ""]])
+    with scope(dealer=dealer_a.pk):
+        services.import_file(actor=cr_a, content=content, filename="dms.xlsx")
+        again, _analysis = services.import_preview(actor=cr_a, content=content, filename="dms.xlsx")
+    assert client.login(username=cr_a.username, password=STAFF_PASSWORD)
+    page = client.get(f"/imports/{again.pk}/preview/").content.decode()
+    assert 'data-testid="applied-before"' in page
+    with scope(dealer=dealer_a.pk):
+        other, _analysis = services.import_preview(
+            actor=cr_a, content=xlsx([HEADER, ["王芳", "", "", "", "", ""]]), filename="x.xlsx"
+        )
+    page = client.get(f"/imports/{other.pk}/preview/").content.decode()
+    assert 'data-testid="applied-before"' not in page
