@@ -69,6 +69,33 @@ DICTIONARY_FIELDS = {
 }
 
 
+def _check_identity(dealer_id: int, values: Mapping[str, Any], *, customer_id: int | None) -> None:
+    """Same ID number → same person (rules.identity): a second profile with an ID number or a
+    USCC already on file at this dealer is refused at the field. The message says only that
+    it exists (the one typing it knows the number); open that profile or merge."""
+    for field in ("id_number", "uscc"):
+        number = values.get(field)
+        if not number:
+            continue
+        others = Customer.objects.filter(
+            dealer_id=dealer_id, merged_into__isnull=True, **{field: number}
+        )
+        if customer_id is not None:
+            others = others.exclude(pk=customer_id)
+        if others.exists():
+            raise ValidationError(
+                {
+                    field: [
+                        ValidationError(
+                            _("A customer with this number is already on file: one person has "
+                              "one profile. Find that customer instead of creating another."),
+                            code="identity_exists",
+                        )
+                    ]
+                }
+            )  # fmt: skip
+
+
 def _check_dictionaries(customer_dealer_id: int, values: dict[str, Any]) -> None:
     errors: dict[str, list[ValidationError]] = {}
     for field, kind in DICTIONARY_FIELDS.items():
@@ -133,6 +160,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
     responsible = values.pop("responsible_staff", None) or actor
     values["responsible_staff"] = responsible
     _check_dictionaries(actor.own_dealer_id, values)
+    _check_identity(actor.own_dealer_id, values, customer_id=None)
     hobbies = values.pop("hobbies", None)
     customer = Customer(dealer_id=actor.own_dealer_id, created_by=actor, **values)
     set_name_search_fields(customer)
@@ -163,6 +191,11 @@ def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]
         data.setdefault("gender", customer.gender)
     values = clean_customer_fields(data, kind=kind, near_province=customer.dealer.province)
     _check_dictionaries(customer.dealer_id, values)
+    if (
+        values.get("id_number", customer.id_number) != customer.id_number
+        or values.get("uscc", customer.uscc) != customer.uscc
+    ):
+        _check_identity(customer.dealer_id, values, customer_id=customer.pk)
     hobbies = values.pop("hobbies", None)
     changed = False
     replaced = _replaced_numbers(customer, values)

@@ -20,6 +20,7 @@ from autocrm.customers.services import interaction_record, mileage_record, vehic
 from autocrm.customers.timeline_display import timeline_rows
 from autocrm.matching import services
 from autocrm.matching.models import Merge
+from autocrm.matching.tests.legacy import same_id_twin
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,7 @@ def test_a_merge_and_its_undo_are_on_the_timelines(
 
 def test_a_bulk_merge_says_so(cr_a: Any, make_customer: Any, scoped: Any) -> None:
     make_customer(cr_a, name="王强", id_type="resident_id", id_number="11010519491231002X")
-    make_customer(cr_a, name="王蔷", id_type="resident_id", id_number="11010519491231002X")
+    same_id_twin(make_customer, cr_a, name="王蔷", id_number="11010519491231002X")
     with scoped(cr_a):
         (merge,) = services.exact_duplicates_merge(actor=cr_a)
         survivor = Customer.objects.get(pk=merge.survivor_id)

@@ -21,6 +21,7 @@ from autocrm.customers.services import (
 )
 from autocrm.matching import detection, selectors, services
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRun, Merge
+from autocrm.matching.tests.legacy import same_id_twin
 from autocrm.tenancy.models import Dealer, Staff
 from autocrm.tenancy.roles import Role
 
@@ -171,7 +172,7 @@ def test_roles_without_the_right_cannot_merge(
 
 def test_bulk_merge_of_exact_duplicates(cr_a: Staff, make_customer: Any, dealer_a: Dealer) -> None:
     a = make_customer(cr_a, name="王强", id_type="resident_id", id_number="11010519491231002X")
-    b = make_customer(cr_a, name="王蔷", id_type="resident_id", id_number="11010519491231002X")
+    b = same_id_twin(make_customer, cr_a, name="王蔷", id_number="11010519491231002X")
     c = make_customer(cr_a, name="王强")
     with scope(dealer=dealer_a.pk):
         vehicle_add(actor=cr_a, customer=b, data={"vin": "LSVAU218XN2183294"})
