@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from autocrm.customers.models import Customer
 from autocrm.matching import detection
+from autocrm.matching.tests.legacy import same_id_twin
 from autocrm.testing.browser import login, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -95,7 +96,7 @@ def test_bulk_confirmation_and_hq_cross_dealer_page(
     from autocrm.tenancy.roles import Role
 
     make_customer(cr_a, name="王强", id_type="resident_id", id_number="11010519491231002X")
-    make_customer(cr_a, name="王蔷", id_type="resident_id", id_number="11010519491231002X")
+    same_id_twin(make_customer, cr_a, name="王蔷", id_number="11010519491231002X")
     cr_b = make_staff(dealer_b, Role.CUSTOMER_RELATIONS)
     make_customer(cr_b, name="王强", id_type="resident_id", id_number="11010519491231002X")
     login(page, live_server, cr_a)
