@@ -4,6 +4,7 @@ chunk so that applying writes a chunk while the next ones are checked."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import multiprocessing
@@ -33,6 +34,10 @@ PARALLEL_CHUNK = 5_000
 
 
 PARALLEL_WARM_UP = 20
+
+
+#: Chunks each validation worker may have checked ahead of the writing.
+AHEAD_CHUNKS = 3
 
 
 #: Validation workers run at a lower CPU priority: they run ahead of the writing, which (with
@@ -140,10 +145,21 @@ def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[Val
         with multiprocessing.get_context("fork").Pool(
             workers, initializer=os.nice, initargs=(VALIDATION_NICENESS,)
         ) as pool:
-            # forked before the caller gets any rows, so before it starts threads of its own
-            results = pool.imap(_validate_chunk, bounds, chunksize=1)
+            # forked before the caller gets any rows, so before it starts threads of its own.
+            # At most AHEAD_CHUNKS per worker are checked ahead of the caller: unbounded, the
+            # workers' results for the whole file piled up while the caller wrote (a million
+            # rows of checked values in memory).
+            ahead = max(1, AHEAD_CHUNKS * workers)
+            pending = collections.deque(
+                pool.apply_async(_validate_chunk, (b,)) for b in bounds[:ahead]
+            )
+            queued = len(pending)
             yield warm_up, PARALLEL_WARM_UP
-            for (start, stop), rows in zip(bounds, results, strict=True):
+            for start, stop in bounds:
+                rows = pending.popleft().get()
+                if queued < len(bounds):
+                    pending.append(pool.apply_async(_validate_chunk, (bounds[queued],)))
+                    queued += 1
                 yield rows, stop - start
     finally:
         _WORK = None
