@@ -39,13 +39,55 @@ class Analysis:
     problems: list[RowError] = field(default_factory=list)
     #: the consultant mapping the rows were checked with
     staff_mapping: dict[str, int | None] = field(default_factory=dict)
+    #: an applied import's count of its checked rows (`rows` is then empty: each chunk's rows
+    #: are let go once written, see `RowTally`)
+    tally: RowTally | None = None
+
+    def row_count(self) -> int:
+        return self.tally.count if self.tally is not None else len(self.rows)
 
     def rows_with_problems(self) -> int:
+        if self.tally is not None:
+            return self.tally.with_problems
         return sum(1 for r in self.rows if r.problems and not r.errors)
 
     def unknown_staff(self) -> dict[str, int]:
         """Consultant names no staff member here has → their number of rows, most first."""
+        if self.tally is not None:
+            return dict(self.tally.unknown_staff.most_common())
         return dict(Counter(r.unknown_staff for r in self.rows if r.unknown_staff).most_common())
+
+
+@dataclass
+class RowTally:
+    """What an applied import keeps of its checked rows, chunk by chunk, instead of the rows:
+    their errors, notes and problems, and counts."""
+
+    count: int = 0
+    with_problems: int = 0
+    unknown_staff: Counter[str] = field(default_factory=Counter)
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)
+    problems: list[RowError] = field(default_factory=list)
+
+    def add(self, rows: Sequence[ValidRow]) -> None:
+        self.count += len(rows)
+        for r in rows:
+            if r.errors:
+                self.errors += r.errors
+            else:
+                self.notes += r.notes
+                self.problems += r.problems
+                if r.problems:
+                    self.with_problems += 1
+            if r.unknown_staff:
+                self.unknown_staff[r.unknown_staff] += 1
+
+    def analysis(self, sheet: Sheet, mapping: list[str], plan: Plan) -> Analysis:
+        return Analysis(
+            sheet=sheet, mapping=mapping, rows=[], plan=plan, errors=self.errors,
+            notes=self.notes, problems=self.problems, tally=self,
+        )  # fmt: skip
 
 
 def full_mapping(sheet: Sheet, mapping: Sequence[str]) -> list[str]:
@@ -96,7 +138,7 @@ def record_analysis(batch: ImportBatch, analysis: Analysis) -> None:
     batch.count_rejected = counts["rejected"] + counts.get("skipped", 0)
     batch.count_problems = analysis.rows_with_problems()
     batch.unknown_staff = analysis.unknown_staff()
-    batch.rows_total = len(analysis.rows)
+    batch.rows_total = analysis.row_count()
     batch.errors = [e.as_dict() for e in analysis.errors[:MAX_STORED_ERRORS]]
     batch.problems = [p.as_dict() for p in analysis.problems[:MAX_STORED_ERRORS]]
     batch.notes = [n.as_dict() for n in analysis.notes[:MAX_STORED_ERRORS]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from autocrm.core.bulk import is_postgres
-from autocrm.imports.analysis import Analysis, analysis_of, batch_sheet, record_analysis
+from autocrm.imports.analysis import Analysis, RowTally, batch_sheet, record_analysis
 from autocrm.imports.matching import (
     Matcher,
     Plan,
@@ -26,15 +26,18 @@ from autocrm.imports.rows import ValidRow
 from autocrm.imports.undo import import_rollback
 from autocrm.imports.validation import (
     bulk_work,
+    collect_young,
     leave_out_problem_rows,
     validated_chunks,
     work_for,
 )
 from autocrm.imports.writing import (
     BatchWriter,
+    RowOutcome,
     WriteFailed,
     WriterThread,
     can_write_in_thread,
+    row_outcome,
 )
 from autocrm.tenancy.models import Staff
 
@@ -81,8 +84,8 @@ def apply_rows(
     progress = _Progress()
     try:
         sheet, chunks, covered = _checked_chunks(batch, batch_size, analysis=analysis, sheet=sheet)
-        rows, plan = _write_chunks(actor, batch, chunks, covered, batch_size, progress)
-        result = analysis_of(sheet, batch.mapping, rows, plan)
+        tally, plan = _write_chunks(actor, batch, chunks, covered, batch_size, progress)
+        result = tally.analysis(sheet, batch.mapping, plan)
         record_analysis(batch, result)
     except Exception as exc:  # noqa: BLE001 - any failure rolls the import back
         log.exception("import %s failed", batch.pk)
@@ -139,7 +142,7 @@ def _write_chunks(
     covered: int,
     batch_size: int,
     progress: _Progress,
-) -> tuple[list[ValidRow], Plan]:
+) -> tuple[RowTally, Plan]:
     """3. Each chunk matched against the records as they are now and written in its own
     transaction: on PostgreSQL by a writer thread while the next chunk is planned."""
     plan = Plan()
@@ -148,17 +151,21 @@ def _write_chunks(
     writer = BatchWriter(batch=batch, actor=actor, plan=plan, reserve_ids=is_postgres())
     ImportBatch.objects.filter(pk=batch.pk).update(written_at=writer.now)
     batch.written_at = writer.now
-    all_rows: list[ValidRow] = []
+    # what the end needs of each row (not the rows: a million of them do not fit)
+    tally = RowTally()
+    outcomes: list[RowOutcome] = []
     done = 0
     thread: WriterThread | None = None
     try:
         for chunk, width in chunks:
             progress.chunk = chunk
-            all_rows += chunk
             if batch.skip_problem_rows:  # chosen at preview: they come to matching rejected
                 leave_out_problem_rows(chunk)
+            tally.add(chunk)
+            outcomes += map(row_outcome, chunk)
             plan_rows(chunk, matcher, plan)
             done += width
+            collect_young()  # the cycles planning this chunk left
             rows_done = round(batch.rows_total * done / covered) if covered else 0
             job = writer.take(
                 writer.add(chunk), chunk, rows_done, lookups_follow=matcher.looks_up_keys
@@ -178,8 +185,8 @@ def _write_chunks(
         if thread is not None:
             thread.close()  # raises the WriteFailed of a failed job
     progress.chunk = []
-    writer.finish(all_rows)
-    return all_rows, plan
+    writer.finish(outcomes)
+    return tally, plan
 
 
 def _fail(batch: ImportBatch, exc: Exception, progress: _Progress) -> None:

@@ -98,9 +98,17 @@ class Planned:
     #: the numbers a stored customer held before the import (not written again)
     stored_numbers: frozenset[str] = frozenset()
 
+    def settle(self) -> None:
+        """The record is written as planned now: its stored values are its planned values (one
+        dict for both until a later row changes it, see `apply`)."""
+        self.original = self.values
+        self.changed.clear()
+
     def apply(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
         if self.existing_id is None and not self.locked:
             return self._first(incoming, spec)
+        if self.values is self.original:  # settled: the planned values part from the stored
+            self.values = dict(self.original)
         touched = False
         for main, deps in spec.items():
             value = incoming.get(main)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import pickle
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
@@ -31,13 +34,70 @@ class ImportFileError(Exception):
     """The file cannot be imported; the message says why, in words staff understand."""
 
 
+#: From this many data rows on, a sheet's rows are kept in a `RowStore` (pickled and
+#: compressed blocks) instead of as Python lists: a million rows of 20 cells take about 3 GB
+#: as lists, about 150 MB stored.
+STORE_MIN_ROWS = 20_000
+
+
+class RowStore(Sequence[list[Any]]):
+    """Rows kept as zlib-compressed pickles of `BLOCK` rows each: appended once while the file
+    is read, then read by index or in order (a block is unpacked on demand and the last one
+    kept). Forked validation workers inherit the blocks without copying them."""
+
+    BLOCK = 1000
+
+    def __init__(self, rows: Iterable[list[Any]] = ()) -> None:
+        self._blocks: list[bytes] = []
+        self._pending: list[list[Any]] = []
+        self._length = 0
+        self._cached: tuple[int, list[list[Any]]] = (-1, [])
+        for row in rows:
+            self.append(row)
+
+    def append(self, row: list[Any]) -> None:
+        self._pending.append(row)
+        self._length += 1
+        if len(self._pending) == self.BLOCK:
+            self._seal()
+
+    def _seal(self) -> None:
+        if self._pending:
+            self._blocks.append(zlib.compress(pickle.dumps(self._pending, protocol=5), 1))
+            self._pending = []
+
+    def _block(self, number: int) -> list[list[Any]]:
+        if self._cached[0] != number:
+            self._seal()
+            self._cached = (number, pickle.loads(zlib.decompress(self._blocks[number])))
+        return self._cached[1]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._block(index // self.BLOCK)[index % self.BLOCK]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        self._seal()
+        for number in range(len(self._blocks)):
+            yield from pickle.loads(zlib.decompress(self._blocks[number]))
+
+
 @dataclass
 class Sheet:
     """A table read from a file: the header row and the data rows below it."""
 
     header_row_number: int  # 1-based, as Excel shows it
     headers: list[str]
-    rows: list[list[Any]]  # data rows, each padded to len(headers)
+    #: data rows, each padded to len(headers): a list, or a `RowStore` for a large file
+    rows: Sequence[list[Any]]
     first_row_number: int  # Excel row number of rows[0]
 
     def row_number(self, index: int) -> int:
@@ -45,7 +105,13 @@ class Sheet:
 
 
 def read_cells(content: bytes, filename: str) -> list[list[Any]]:
-    """All rows of the sheet with the best header row (or of the CSV file).
+    """All rows of the sheet with the best header row (or of the CSV file); see `_cells`."""
+    return list(_cells(content, filename))
+
+
+def _cells(content: bytes, filename: str) -> Iterable[list[Any]]:
+    """The rows of the sheet with the best header row (or of the CSV file): a list, or for a
+    very large workbook an iterator that reads it piece by piece (`_xlsx_in_pieces`).
 
     A workbook's sheets (or the tables of an HTML/XML file saved as .xls) compete on the score
     `detect_header` uses, so an instructions or summary sheet in front of the data is passed
@@ -74,11 +140,11 @@ class _Candidate:
     """A sheet competing to be read: its first rows, and how to get all of them."""
 
     head: list[list[Any]]  # the first HEADER_SCAN_ROWS rows
-    rows: Callable[[], list[list[Any]]]
+    rows: Callable[[], Iterable[list[Any]]]
     has_data: Callable[[], bool]
 
 
-def _choose(candidates: Iterable[_Candidate]) -> list[list[Any]]:
+def _choose(candidates: Iterable[_Candidate]) -> Iterable[list[Any]]:
     """The rows of the candidate whose best header row scores highest (earliest on a tie);
     failing that, of the first candidate with any data."""
     best: _Candidate | None = None
@@ -112,9 +178,17 @@ def _calamine_candidates(workbook: Any) -> Iterator[_Candidate]:
         )
 
 
-def _read_workbook(content: bytes) -> list[list[Any]]:
+def _read_workbook(content: bytes) -> Iterable[list[Any]]:
     from python_calamine import CalamineWorkbook
 
+    pieces = _large_xlsx(content)
+    if pieces is not None:
+        try:
+            return _choose(pieces.candidates())
+        except ImportFileError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise _unreadable(exc) from exc
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types
@@ -346,35 +420,204 @@ def _is_footer(row: Sequence[Any]) -> bool:
 
 
 def read_sheet(content: bytes, filename: str) -> Sheet:
-    rows = read_cells(content, filename)
-    header_index = detect_header(rows)
-    headers = [_cell_text(c) for c in rows[header_index]]
+    rows = iter(_cells(content, filename))
+    head = list(islice(rows, HEADER_SCAN_ROWS + 1))  # the header rows and the row below
+    header_index = detect_header(head)
+    headers = [_cell_text(c) for c in head[header_index]]
     first_data = header_index + 1
     # a header written over two rows: the detected row with the one below or above it
-    below = rows[header_index + 1] if header_index + 1 < len(rows) else None
-    above = rows[header_index - 1] if header_index > 0 else None
+    below = head[header_index + 1] if header_index + 1 < len(head) else None
+    above = head[header_index - 1] if header_index > 0 else None
     if below is not None and _header_like(below):
-        stacked = _stacked(rows[header_index], below)
+        stacked = _stacked(head[header_index], below)
         if _known(stacked) > _known(headers):
             headers, header_index, first_data = stacked, header_index + 1, header_index + 2
     elif above is not None and _header_like(above):
-        stacked = _stacked(above, rows[header_index])
+        stacked = _stacked(above, head[header_index])
         if _known(stacked) > _known(headers):
             headers = stacked
     while headers and not headers[-1]:
         headers.pop()
-    width = len(headers)
-    data: list[list[Any]] = []
-    for row in rows[first_data:]:
-        row = list(row[:width])
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-        data.append(row)
-    while data and (all(_cell_text(c) == "" for c in data[-1]) or _is_footer(data[-1])):
-        data.pop()
     return Sheet(
         header_row_number=header_index + 1,
         headers=headers,
-        rows=data,
+        rows=_data_rows(chain(head[first_data:], rows), len(headers)),
         first_row_number=first_data + 1,
     )
+
+
+def _data_rows(rows: Iterable[Sequence[Any]], width: int) -> Sequence[list[Any]]:
+    """The data rows, each cut or padded to `width`, without the empty and footer rows at the
+    end; a list, or a `RowStore` from `STORE_MIN_ROWS` rows on."""
+    data: list[list[Any]] | RowStore = []
+    trailing: list[list[Any]] = []  # empty or footer rows, kept until a data row follows
+    for cells in rows:
+        row = list(cells[:width])
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+        if all(_cell_text(c) == "" for c in row) or _is_footer(row):
+            trailing.append(row)
+            continue
+        if trailing:
+            for kept in trailing:
+                data.append(kept)
+            trailing = []
+        data.append(row)
+        if type(data) is list and len(data) >= STORE_MIN_ROWS:
+            data = RowStore(data)
+    return data
+
+
+#: A worksheet's XML from this size on is read in pieces (`_xlsx_in_pieces`): calamine holds a
+#: whole sheet in memory, about 1.1 GB for a million rows of 20 cells (2 GB while parsing).
+PIECE_MIN_BYTES = 192 * 1024 * 1024
+#: The size of the XML of one piece.
+PIECE_BYTES = 48 * 1024 * 1024
+
+_SHEET_DATA_RE = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?(/?)>")
+_DIMENSION_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*/>")
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+class _LargeXlsx:
+    """An .xlsx with a very large worksheet, read by calamine one piece at a time: each piece
+    is a workbook of its own holding the other parts of the file (shared strings, styles) and
+    a slice of the worksheet's rows, cut between two rows. Cells keep their addresses, so the
+    rows come out as calamine reads the whole sheet; only the pieces' parse is repeated for
+    the shared strings."""
+
+    def __init__(self, archive: zipfile.ZipFile, sheets: list[tuple[str, str]]) -> None:
+        self.archive = archive
+        self.sheets = sheets  # (name, member) in workbook order
+        members = {m for _name, m in sheets}
+        self.others = {
+            info.filename: archive.read(info) if info.filename not in members else b""
+            for info in archive.infolist()
+        }
+
+    def candidates(self) -> Iterator[_Candidate]:
+        for name, member in self.sheets:
+            head = list(islice(self.rows(name, member), HEADER_SCAN_ROWS))
+            yield _Candidate(
+                head,
+                lambda name=name, member=member: self.rows(name, member),
+                lambda name=name, member=member: _has_data(self.rows(name, member)),
+            )
+
+    def _piece(self, member: str, xml: bytes, name: str) -> Any:
+        from python_calamine import CalamineWorkbook
+
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
+            for filename, data in self.others.items():
+                if filename == member:
+                    out.writestr(filename, xml)
+                elif filename in {m for _n, m in self.sheets}:
+                    out.writestr(filename, _EMPTY_SHEET)
+                else:
+                    out.writestr(filename, data)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+        return workbook.get_sheet_by_name(name)
+
+    def rows(self, name: str, member: str) -> Iterator[list[Any]]:
+        """The sheet's rows from A1, as `to_python(skip_empty_area=False)` gives them (widths
+        may differ from piece to piece: the reader cuts or pads rows to the header)."""
+        next_row = 0
+        for xml in self._slices(member):
+            sheet = self._piece(member, xml, name)
+            if not sheet.height or sheet.start is None:
+                continue
+            first_row, first_column = sheet.start
+            while next_row < first_row:
+                yield []
+                next_row += 1
+            pad = [""] * first_column
+            # from the piece's first cell on (`iter_rows` would start at A1)
+            for row in sheet.to_python(skip_empty_area=True):
+                yield [*pad, *row] if pad else row
+                next_row += 1
+
+    def _slices(self, member: str) -> Iterator[bytes]:
+        """Worksheets of at most about PIECE_BYTES of rows each: the sheet's own start (without
+        its dimension, which would describe the whole sheet), whole rows, and the end tags."""
+        with self.archive.open(member) as stream:
+            data = b""
+            while (match := _SHEET_DATA_RE.search(data)) is None:
+                more = stream.read(1 << 20)
+                if not more:
+                    return
+                data += more
+            prefix_tag, empty = match.group(1), match.group(2)
+            head = _DIMENSION_RE.sub(b"", data[: match.start()]) + data[match.start() : match.end()]
+            if empty:  # <sheetData/>: no rows
+                return
+            end_row = b"</" + prefix_tag + b"row>"
+            tail = b"</" + prefix_tag + b"sheetData></" + prefix_tag + b"worksheet>"
+            data = data[match.end() :]
+            done = False
+            while not done:
+                while len(data) < PIECE_BYTES:
+                    more = stream.read(1 << 22)
+                    if not more:
+                        done = True
+                        break
+                    data += more
+                cut = data.rfind(end_row) if not done else -1
+                if done:
+                    end = data.find(b"</" + prefix_tag + b"sheetData>")
+                    body = data[:end] if end >= 0 else data
+                    if body.strip():
+                        yield head + body + tail
+                    return
+                if cut < 0:  # one row larger than a piece: read on
+                    more = stream.read(1 << 22)
+                    if not more:
+                        done = True
+                    data += more
+                    continue
+                cut += len(end_row)
+                yield head + data[:cut] + tail
+                data = data[cut:]
+
+
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData/></worksheet>"
+)
+
+
+def _large_xlsx(content: bytes) -> _LargeXlsx | None:
+    """The workbook as a `_LargeXlsx` when it is an .xlsx with a worksheet of PIECE_MIN_BYTES
+    or more; None otherwise (read by calamine at once)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    if not content.startswith(b"PK"):
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        if not any(
+            info.filename.startswith("xl/worksheets/") and info.file_size >= PIECE_MIN_BYTES
+            for info in archive.infolist()
+        ):
+            return None
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (zipfile.BadZipFile, KeyError, ET.ParseError):
+        return None
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    sheets = []
+    for element in book.iter():
+        if element.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        target = targets.get(element.get(f"{{{_REL_NS}}}id"), "")
+        member = (
+            target.lstrip("/")
+            if target.startswith("/")
+            else posixpath.normpath(posixpath.join("xl", target))
+        )
+        if member not in archive.namelist():
+            return None
+        sheets.append((element.get("name", ""), member))
+    return _LargeXlsx(archive, sheets) if sheets else None

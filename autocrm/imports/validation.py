@@ -4,6 +4,7 @@ chunk so that applying writes a chunk while the next ones are checked."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import multiprocessing
@@ -33,6 +34,10 @@ PARALLEL_CHUNK = 5_000
 
 
 PARALLEL_WARM_UP = 20
+
+
+#: Chunks each validation worker may have checked ahead of the writing.
+AHEAD_CHUNKS = 3
 
 
 #: Validation workers run at a lower CPU priority: they run ahead of the writing, which (with
@@ -94,7 +99,26 @@ _WORK: ValidationWork | None = None
 
 def _validate_chunk(bounds: tuple[int, int]) -> list[ValidRow]:
     assert _WORK is not None
-    return validate_range(_WORK, *bounds)
+    rows = validate_range(_WORK, *bounds)
+    collect_young()
+    return rows
+
+
+def _start_worker() -> None:
+    """A validation worker: at a lower priority, and with what it inherited from the import
+    frozen, so that `collect_young` never walks it."""
+    os.nice(VALIDATION_NICENESS)
+    gc.freeze()
+
+
+def collect_young() -> None:
+    """While an import runs without automatic garbage collection (`bulk_work`): free the
+    reference cycles made since the last call (the rules' ValidationErrors hold themselves,
+    and their tracebacks the frames that raised them). Only the youngest generation is walked:
+    what survives moves on and is not walked again. Without it a worker leaked 4.7 MB per
+    1,000 rows checked (2.4 GB per worker on a million rows)."""
+    if not gc.isenabled():
+        gc.collect(0)
 
 
 def worker_count() -> int:
@@ -129,7 +153,9 @@ def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[Val
     if total < max(PARALLEL_MIN_ROWS, 2 * PARALLEL_WARM_UP) or workers < 2:
         for start in range(0, total, size):
             stop = min(start + size, total)
-            yield validate_range(work, start, stop), stop - start
+            rows = validate_range(work, start, stop)
+            collect_young()
+            yield rows, stop - start
         return
     # The first rows here: loads the lazily built lookup tables (regions, phone metadata)
     # once, before the fork, instead of once in every worker.
@@ -137,13 +163,22 @@ def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[Val
     bounds = [(start, min(start + size, total)) for start in range(PARALLEL_WARM_UP, total, size)]
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(
-            workers, initializer=os.nice, initargs=(VALIDATION_NICENESS,)
-        ) as pool:
-            # forked before the caller gets any rows, so before it starts threads of its own
-            results = pool.imap(_validate_chunk, bounds, chunksize=1)
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+            # forked before the caller gets any rows, so before it starts threads of its own.
+            # At most AHEAD_CHUNKS per worker are checked ahead of the caller: unbounded, the
+            # workers' results for the whole file piled up while the caller wrote (a million
+            # rows of checked values in memory).
+            ahead = max(1, AHEAD_CHUNKS * workers)
+            pending = collections.deque(
+                pool.apply_async(_validate_chunk, (b,)) for b in bounds[:ahead]
+            )
+            queued = len(pending)
             yield warm_up, PARALLEL_WARM_UP
-            for (start, stop), rows in zip(bounds, results, strict=True):
+            for start, stop in bounds:
+                rows = pending.popleft().get()
+                if queued < len(bounds):
+                    pending.append(pool.apply_async(_validate_chunk, (bounds[queued],)))
+                    queued += 1
                 yield rows, stop - start
     finally:
         _WORK = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import queue
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,7 +30,7 @@ from autocrm.customers.writes import CustomerWrites, customer_writes
 from autocrm.imports.derived import new_customer_derived
 from autocrm.imports.matching import REJECTED, Plan, Planned
 from autocrm.imports.models import ImportBatch, ImportChange, ImportRow
-from autocrm.imports.rows import ValidRow
+from autocrm.imports.rows import RowError, ValidRow
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
 
@@ -38,6 +39,17 @@ from autocrm.tenancy.models import Dealer, Staff
 ANALYZE_FIRST = 5_000
 #: Jobs taken but not yet written, at most (each holds one chunk's records).
 QUEUED_JOBS = 2
+#: ImportRow records built and sent per COPY by the finishing step.
+ROW_OUTCOMES_COPY = 20_000
+
+#: What the finishing step needs of a checked row: its number, its VIN, its problems (or the
+#: errors that rejected it).
+RowOutcome = tuple[int, str | None, list[RowError] | None]
+
+
+def row_outcome(row: ValidRow) -> RowOutcome:
+    vin = row.vehicle.get("vin") if row.vehicle else None
+    return (row.number, vin, row.problems or row.errors or None)
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +116,8 @@ class BatchWriter:
         self.now = timezone.now()
         self.customer_ids: dict[str, int] = {}
         self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
-        # rows per customer entity (for deriving pinyin and scores once per customer)
+        # rows of this chunk per customer entity (for deriving pinyin and scores once per
+        # customer)
         self.rows_of: dict[str, list[int]] = {}
         self.derived_of: dict[int, dict[str, Any]] = {}
         self.created = 0
@@ -114,6 +127,10 @@ class BatchWriter:
     def add(self, rows: list[ValidRow]) -> list[str]:
         """Take in planned rows; returns the customers they have something to write for."""
         touched: dict[str, None] = {}
+        # a new customer is taken (and settled) in the chunk that plans it: what deriving its
+        # values needs is kept for this chunk only
+        self.rows_of = {}
+        self.derived_of = {}
         for row in rows:
             if row.errors or row.number not in self.plan.statuses:
                 continue
@@ -187,13 +204,11 @@ class BatchWriter:
             planned = self.plan.customers[key]
             if planned.existing_id is None:
                 planned.existing_id = self.customer_ids[key] = job.customer_ids[key]
-            planned.original = dict(planned.values)
-            planned.changed = set()
+            planned.settle()
             for vin, vehicle in self.vehicles_of.get(key, []):
                 if vehicle.existing_id is None:
                     vehicle.existing_id = job.vehicle_ids[vin]
-                vehicle.original = dict(vehicle.values)
-                vehicle.changed = set()
+                vehicle.settle()
 
     def write(self, job: WriteJob) -> None:
         """Write one job in a transaction of its own, with the batch's progress."""
@@ -327,7 +342,7 @@ class BatchWriter:
         a batch to name)."""
         return [{**v, "batch": v.get("batch") or self.batch.pk} for v in rejected]
 
-    def finish(self, rows: list[ValidRow]) -> None:
+    def finish(self, rows: Iterable[RowOutcome]) -> None:
         """Once every chunk is written: the numbers seen beside the contact numbers, the
         households of people who share a number, the vehicles sold on, and what became of
         each row — in one transaction, recorded for undo."""
@@ -381,31 +396,31 @@ class BatchWriter:
             for vehicle_id, before in moved:
                 changes.append(self._link_updated("vehicle", vehicle_id, {"customer_id": before}))
             copy_insert(ImportChange, changes, set_pks=False)
-            copy_insert(ImportRow, self._row_outcomes(rows, ids), set_pks=False)
+            outcomes: list[ImportRow] = []
+            for outcome in rows:  # sent in slices: a million rows are not built at once
+                outcomes.append(self._row_outcome(outcome, ids))
+                if len(outcomes) == ROW_OUTCOMES_COPY:
+                    copy_insert(ImportRow, outcomes, set_pks=False)
+                    outcomes = []
+            copy_insert(ImportRow, outcomes, set_pks=False)
 
-    def _row_outcomes(self, rows: list[ValidRow], ids: dict[str, int]) -> list[ImportRow]:
+    def _row_outcome(self, outcome: RowOutcome, ids: dict[str, int]) -> ImportRow:
         plan = self.plan
-        out = []
-        for row in rows:
-            status = plan.statuses.get(row.number, REJECTED)
-            vin = row.vehicle.get("vin") if row.vehicle else None
-            vehicle = plan.vehicles.get(vin) if vin and status != REJECTED else None
-            problems = getattr(row, "problems", None) or row.errors
-            out.append(
-                build(
-                    ImportRow,
-                    {
-                        "dealer_id": self.dealer.pk,
-                        "batch_id": self.batch.pk,
-                        "number": row.number,
-                        "customer_id": ids.get(plan.entity_of.get(row.number, "")),
-                        "vehicle_id": vehicle.existing_id if vehicle else None,
-                        "status": status,
-                        "problems": [p.as_dict() for p in problems] or None,
-                    },
-                )
-            )
-        return out
+        number, vin, problems = outcome
+        status = plan.statuses.get(number, REJECTED)
+        vehicle = plan.vehicles.get(vin) if vin and status != REJECTED else None
+        return build(
+            ImportRow,
+            {
+                "dealer_id": self.dealer.pk,
+                "batch_id": self.batch.pk,
+                "number": number,
+                "customer_id": ids.get(plan.entity_of.get(number, "")),
+                "vehicle_id": vehicle.existing_id if vehicle else None,
+                "status": status,
+                "problems": [p.as_dict() for p in problems] if problems else None,
+            },
+        )
 
     def _link_updated(self, model: str, pk: int, before: dict[str, Any]) -> ImportChange:
         return build(

@@ -380,3 +380,40 @@ def test_a_data_row_below_the_header_is_never_taken_for_a_second_header_row() ->
     assert [row[0] for row in sheet.rows] == ["张伟", "李娜"]
     text_only = [["姓名", "地址", "备注"], ["张伟", "广州市天河区", "老客户"]]
     assert read_sheet(csv_bytes(text_only), "b.csv").headers == ["姓名", "地址", "备注"]
+
+
+def test_large_workbook_read_in_pieces_gives_the_rows_of_the_whole_sheet(monkeypatch) -> None:
+    """A worksheet past PIECE_MIN_BYTES is parsed piece by piece; cut into many small pieces,
+    the rows (values and types, empty rows and columns included) are calamine's own."""
+    rows: list[list[object]] = [["客户档案"], [], HEADER]
+    for i in range(400):
+        rows.append(
+            [f"客户{i}", f"139{i:08d}", "" if i % 7 else "深圳市南山区", VIN1 if i % 3 else "",
+             "2021-05-01", float(i)]
+        )  # fmt: skip
+        if i % 50 == 0:
+            rows.append([])
+    rows.append(["", "", "", "", "", 1.5])  # a row starting in a later column
+    content = workbook({"客户": rows})
+    whole = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
+    expected = whole.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    monkeypatch.setattr(reader, "PIECE_MIN_BYTES", 1)
+    monkeypatch.setattr(reader, "PIECE_BYTES", 2000)
+    got = reader.read_cells(content, "big.xlsx")
+    width = max(len(r) for r in [*got, *expected])
+    assert [[*r, *[""] * (width - len(r))] for r in got] == [
+        [*r, *[""] * (width - len(r))] for r in expected
+    ]
+    assert read_sheet(content, "big.xlsx").rows[-1][5] == 1.5
+
+
+def test_many_rows_are_kept_in_a_row_store(monkeypatch) -> None:
+    monkeypatch.setattr(reader, "STORE_MIN_ROWS", 10)
+    monkeypatch.setattr(reader.RowStore, "BLOCK", 7)
+    rows = [HEADER, *[[f"客户{i}", f"139{i:08d}", "", "", "", i] for i in range(30)], [], ["合计"]]
+    sheet = read_sheet(csv_bytes(rows), "many.csv")
+    assert isinstance(sheet.rows, reader.RowStore)
+    assert len(sheet.rows) == 30
+    assert list(sheet.rows) == [sheet.rows[i] for i in range(30)]
+    assert sheet.rows[29][0] == "客户29" and sheet.rows[-1] == sheet.rows[29]
+    assert sheet.rows[5:8] == [sheet.rows[5], sheet.rows[6], sheet.rows[7]]
