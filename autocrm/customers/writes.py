@@ -158,8 +158,8 @@ class CustomerWrites:
 
     # --- owners, numbers, households ------------------------------------------------------
 
-    def _open_periods(self, periods: Sequence[tuple[int, int, Any, str]]) -> list[int]:
-        """(vehicle, owner, from, how): open ownership periods."""
+    def _insert_periods(self, periods: Sequence[tuple[int, int, Any, Any, str]]) -> list[int]:
+        """(vehicle, owner, from, until, how): ownership periods, with their history rows."""
         objs = [
             build(
                 VehicleOwnership,
@@ -168,17 +168,21 @@ class CustomerWrites:
                     "vehicle_id": vehicle,
                     "customer_id": owner,
                     "started_on": started,
-                    "ended_on": None,
+                    "ended_on": until,
                     "how": how,
                     "created_at": self.now,
                 },
             )  # fmt: skip
-            for vehicle, owner, started, how in periods
+            for vehicle, owner, started, until, how in periods
         ]
         insert_with_history(
             VehicleOwnership, objs, user=self.actor, reason=self.reason, date=self.now
         )
         return [o.pk for o in objs]
+
+    def _open_periods(self, periods: Sequence[tuple[int, int, Any, str]]) -> list[int]:
+        """(vehicle, owner, from, how): open ownership periods."""
+        return self._insert_periods([(v, o, started, None, how) for v, o, started, how in periods])
 
     def transfer_vehicles(
         self, transfers: Sequence[tuple[int, int, int, Any, str]]
@@ -218,25 +222,7 @@ class CustomerWrites:
 
     def former_owners(self, periods: Sequence[tuple[int, int, Any, str]]) -> list[int]:
         """(vehicle, customer, until, how): closed periods of earlier owners."""
-        objs = [
-            build(
-                VehicleOwnership,
-                {
-                    "dealer_id": self.dealer_id,
-                    "vehicle_id": vehicle,
-                    "customer_id": owner,
-                    "started_on": None,
-                    "ended_on": until,
-                    "how": how,
-                    "created_at": self.now,
-                },
-            )  # fmt: skip
-            for vehicle, owner, until, how in periods
-        ]
-        insert_with_history(
-            VehicleOwnership, objs, user=self.actor, reason=self.reason, date=self.now
-        )
-        return [o.pk for o in objs]
+        return self._insert_periods([(v, o, None, until, how) for v, o, until, how in periods])
 
     def reopen_periods(self, ids: Sequence[int]) -> None:
         """Reopen ownership periods (an undone transfer)."""

@@ -539,7 +539,8 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     same: list[tuple[int, str]] = []  # (strength, entity) of the customers the row may be
     for key, how in _candidates(row, matcher, plan):
         other = _entity(plan, matcher, key)
-        decision = same_person(facts, other.facts())
+        other_facts = other.facts()
+        decision = same_person(facts, other_facts)
         if decision.verdict is Verdict.SAME and decision.reason == "same_id":
             same = [(_BY_ID, key)]
             break
@@ -551,7 +552,7 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
             same.append((int(decision.names), key))
         elif decision.verdict is Verdict.DIFFERENT and how == "number":
             shared = (facts.mobiles | facts.landlines) & (
-                other.facts().mobiles | other.facts().landlines
+                other_facts.mobiles | other_facts.landlines
             )
             if shared:
                 different.append((key, min(shared)))

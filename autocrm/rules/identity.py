@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -375,7 +374,3 @@ def vehicle_owner_changed(owner: PersonFacts, incoming: PersonFacts) -> bool:
     """Same VIN, another owner: the incoming record is clearly a different person from the
     vehicle's owner (a used car sold on), not the owner under another spelling."""
     return same_person(owner, incoming).verdict is Verdict.DIFFERENT
-
-
-def facts_numbers(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(v for v in values if v)
