@@ -226,6 +226,15 @@ def insert_with_history(
             default_date=date,
         )
     copy_insert(model, objs)
+    copy_history(model, [obj.pk for obj in objs], user=user, reason=reason, date=date)
+    return objs
+
+
+def copy_history(
+    model: type[Model], pks: Sequence[int], *, user: Any, reason: str, date: datetime
+) -> None:
+    """PostgreSQL: the "created" history rows of records just inserted, copied by the server
+    from the rows themselves."""
     history = model.history.model  # type: ignore[attr-defined]  # simple-history adds `history`
     tracked = {f.attname for f in history.tracked_fields}
     fixed = {
@@ -260,5 +269,35 @@ def insert_with_history(
         f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}"
     )
     with _connection().cursor() as cursor:
-        cursor.execute(sql, [*fixed_values, [obj.pk for obj in objs]])
-    return objs
+        cursor.execute(sql, [*fixed_values, list(pks)])
+
+
+def insert_derived(
+    model: type[Model],
+    values: Mapping[str, str],
+    *,
+    source: type[Model],
+    pks: Sequence[int],
+    where: str = "",
+    params: Sequence[Any] = (),
+) -> list[int]:
+    """PostgreSQL: one record of `model` for each of the rows `pks` of `source` just written,
+    made by the server (``INSERT … SELECT``) rather than built and sent row by row. `values`
+    gives each of `model`'s columns (by attname) as an SQL expression over `source`'s columns,
+    `%s` placeholders taking `params` in order; `where` narrows the rows (SQL, no
+    placeholders). Returns the new primary keys, in the order of the source rows' keys."""
+    if not pks:
+        return []
+    quote = _connection().ops.quote_name
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    targets = ", ".join(quote(fields[name].column) for name in values)
+    source_pk = quote(source._meta.pk.column)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({targets}) "
+        f"SELECT {', '.join(values.values())} FROM {quote(source._meta.db_table)} "
+        f"WHERE {source_pk} = ANY(%s){f' AND ({where})' if where else ''} ORDER BY {source_pk} "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+    with _connection().cursor() as cursor:
+        cursor.execute(sql, [*params, list(pks)])
+        return [row[0] for row in cursor.fetchall()]

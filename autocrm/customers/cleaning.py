@@ -90,6 +90,10 @@ class FieldErrors:
     def add(self, field: str, error: ValidationError | str) -> None:
         if isinstance(error, str):
             error = ValidationError(error)
+        # Kept without its traceback: the traceback's frames hold this collector, which holds
+        # the error, a reference cycle; through the frames' callers it held whatever they
+        # held (an import's whole chunk of rows) until a garbage collection.
+        error.__traceback__ = None
         self.errors.setdefault(field, []).append(error)
 
     def run(self, field: str, func: Callable[[], Any]) -> Any:

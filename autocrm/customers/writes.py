@@ -24,7 +24,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from simple_history.utils import bulk_update_with_history
 
-from autocrm.core.bulk import build, copy_insert, insert_with_history
+from autocrm.core.bulk import (
+    build,
+    copy_history,
+    copy_insert,
+    insert_derived,
+    insert_with_history,
+    is_postgres,
+)
 from autocrm.core.models import Activity
 from autocrm.customers.choices import (
     CustomerKind,
@@ -145,16 +152,55 @@ class CustomerWrites:
             insert_with_history(
                 Vehicle, created, user=self.actor, reason=self.reason, date=self.now
             )
-            self._readings(created, source=source)
-            self._open_periods(
-                [
-                    (v.pk, v.customer_id, v.purchase_date,
-                     OwnershipHow.BOUGHT_HERE if v.bought_here else how)
-                    for v in created
-                ]
-            )  # fmt: skip
+            if is_postgres():  # made by the server from the vehicles just written
+                self._first_of_vehicles([v.pk for v in created], source=source, how=how)
+            else:
+                self._readings(created, source=source)
+                self._open_periods(
+                    [
+                        (v.pk, v.customer_id, v.purchase_date,
+                         OwnershipHow.BOUGHT_HERE if v.bought_here else how)
+                        for v in created
+                    ]
+                )  # fmt: skip
             self.touched.update(v.customer_id for v in created)
         return created
+
+    def _first_of_vehicles(self, ids: Sequence[int], *, source: str, how: str) -> None:
+        """PostgreSQL: what `_readings` and `_open_periods` write for new vehicles, made by
+        the server from the vehicle rows (an import's hundreds of thousands of vehicles are
+        not built and sent twice more)."""
+        insert_derived(
+            MileageReading,
+            {
+                "dealer_id": "dealer_id",
+                "vehicle_id": "id",
+                "mileage_km": "mileage_km",
+                "read_on": "COALESCE(mileage_read_on, %s)",
+                "source": "%s",
+                "recorded_by_id": "%s",
+            },
+            source=Vehicle,
+            pks=ids,
+            where="mileage_km IS NOT NULL",
+            params=[self.now.date(), source, self.actor.pk if self.actor is not None else None],
+        )
+        periods = insert_derived(
+            VehicleOwnership,
+            {
+                "dealer_id": "dealer_id",
+                "vehicle_id": "id",
+                "customer_id": "customer_id",
+                "started_on": "purchase_date",
+                "ended_on": "NULL",
+                "how": "CASE WHEN bought_here THEN %s ELSE %s END",
+                "created_at": "%s",
+            },
+            source=Vehicle,
+            pks=ids,
+            params=[OwnershipHow.BOUGHT_HERE.value, str(how), self.now],
+        )
+        copy_history(VehicleOwnership, periods, user=self.actor, reason=self.reason, date=self.now)
 
     # --- owners, numbers, households ------------------------------------------------------
 

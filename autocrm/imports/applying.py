@@ -26,7 +26,6 @@ from autocrm.imports.rows import ValidRow
 from autocrm.imports.undo import import_rollback
 from autocrm.imports.validation import (
     bulk_work,
-    collect_young,
     leave_out_problem_rows,
     validated_chunks,
     work_for,
@@ -165,7 +164,6 @@ def _write_chunks(
             outcomes += map(row_outcome, chunk)
             plan_rows(chunk, matcher, plan)
             done += width
-            collect_young()  # the cycles planning this chunk left
             rows_done = round(batch.rows_total * done / covered) if covered else 0
             job = writer.take(
                 writer.add(chunk), chunk, rows_done, lookups_follow=matcher.looks_up_keys

@@ -100,9 +100,11 @@ class Planned:
 
     def settle(self) -> None:
         """The record is written as planned now: its stored values are its planned values (one
-        dict for both until a later row changes it, see `apply`)."""
+        dict for both until a later row changes it, see `apply`). The dict and the set of
+        changed fields are left as they are, not cleared: a write job taken before holds them
+        (`writing._copy`); what changes later goes to new ones."""
         self.original = self.values
-        self.changed.clear()
+        self.changed = set()
 
     def apply(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
         if self.existing_id is None and not self.locked:
@@ -493,9 +495,12 @@ def _entity(plan: Plan, matcher: Matcher, key: str) -> Planned:
     return entity
 
 
-def _candidates(row: ValidRow, matcher: Matcher, plan: Plan) -> list[tuple[str, str]]:
+def _candidates(
+    row: ValidRow, numbers: list[tuple[str, str, str]], matcher: Matcher, plan: Plan
+) -> list[tuple[str, str]]:
     """The customers the row could be, with what they share: ("id" | "number" | "vin", key);
-    the ID number's first, then the numbers', then the vehicle's owner."""
+    the ID number's first, then the numbers' (`numbers`: the row's), then the vehicle's
+    owner."""
     customer, vehicle = row.customer, row.vehicle
     found: dict[str, str] = {}
 
@@ -509,13 +514,15 @@ def _candidates(row: ValidRow, matcher: Matcher, plan: Plan) -> list[tuple[str, 
         add(f"c{db_id}" if db_id else None, "id")
         for key in plan.file_keys.get("id:" + number, ()):
             add(key, "id")
-    for _kind, phone, _raw in row_numbers(customer):
-        if _kind == "mobile" and is_suspicious_mobile(phone):
+    for kind, phone, _raw in numbers:
+        stored = matcher.customers_by_number.get(phone, ())
+        in_file = plan.file_keys.get("m:" + phone, ())
+        if (stored or in_file) and kind == "mobile" and is_suspicious_mobile(phone):
             continue  # a made-up number (13800138000) is typed for many people
-        for db_id in matcher.customers_by_number.get(phone, ()):
+        for db_id in stored:
             if db_id in matcher.customers:
                 add(f"c{db_id}", "number")
-        for key in plan.file_keys.get("m:" + phone, ()):
+        for key in in_file:
             add(key, "number")
     vin = vehicle.get("vin") if vehicle else None
     if vin:
@@ -533,11 +540,14 @@ def _owner_of_vin(plan: Plan, matcher: Matcher, vin: str) -> str | None:
 
 def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     customer, vehicle = row.customer, row.vehicle
-    facts = facts_of(customer, {n: (k, r) for k, n, r in row_numbers(customer)})
+    numbers = row_numbers(customer)
+    candidates = _candidates(row, numbers, matcher, plan)
     entity_key: str | None = None
     different: list[tuple[str, str]] = []  # (entity, shared number) of other people
     same: list[tuple[int, str]] = []  # (strength, entity) of the customers the row may be
-    for key, how in _candidates(row, matcher, plan):
+    facts = facts_of(customer, {n: (k, r) for k, n, r in numbers}) if candidates else None
+    for key, how in candidates:
+        assert facts is not None
         other = _entity(plan, matcher, key)
         other_facts = other.facts()
         decision = same_person(facts, other_facts)
@@ -572,7 +582,7 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     entity = plan.customers[entity_key]
     if entity.apply(customer, CUSTOMER_FIELDS) and status != NEW:
         status = UPDATED
-    for kind, phone, raw in row_numbers(customer):
+    for kind, phone, raw in numbers:
         if phone != entity.values.get(kind):
             before = len(entity.numbers)
             entity.keep_number(phone, kind, raw)
@@ -584,7 +594,7 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
         )  # fmt: skip
         kind = HouseholdKind.ORGANIZATION if organization else HouseholdKind.FAMILY
         plan.households.append(HouseholdLink(other_key, entity_key, number, kind))
-    _index(plan, entity_key, entity, customer)
+    _index(plan, entity_key, entity, customer, numbers)
     if vehicle and vehicle.get("vin"):
         status = _plan_vehicle(row, matcher, plan, entity_key, status)
     row.entity = entity_key
@@ -608,13 +618,20 @@ def _vehicle_row_of_owner(facts: PersonFacts, names: NameAgreement) -> bool:
     return names is NameAgreement.UNKNOWN and not facts.identity_number
 
 
-def _index(plan: Plan, key: str, entity: Planned, customer: dict[str, Any]) -> None:
-    """Let later rows of the file find this customer by its ID number and every number."""
+def _index(
+    plan: Plan,
+    key: str,
+    entity: Planned,
+    customer: dict[str, Any],
+    numbers: list[tuple[str, str, str]],
+) -> None:
+    """Let later rows of the file find this customer by its ID number and every number (the
+    row's `numbers`)."""
     keys = []
     number = entity.values.get("id_number") or customer.get("id_number")
     if number:
         keys.append("id:" + number)
-    for _kind, phone, _raw in row_numbers(customer):
+    for _kind, phone, _raw in numbers:
         keys.append("m:" + phone)
     for file_key in keys:
         holders = plan.file_keys.setdefault(file_key, [])

@@ -169,7 +169,7 @@ class RowValidator:
             try:
                 result = clean_cell(key, value, order=self.date_orders.get(key))
             except CellError as exc:
-                result = exc
+                result = exc.with_traceback(None)  # cached: not with the frames it came from
             cache[seen] = result
             lookups = self._lookups[key] = self._lookups[key] + 1
             if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:

@@ -68,11 +68,13 @@ def change_reason(batch: ImportBatch) -> str:
 
 
 def _copy(planned: Planned) -> Planned:
-    """What writing needs of a planned record, as it is now."""
+    """What writing needs of a planned record, as it is now. The values and the changed
+    fields are the planned record's own dict and set, not copies: the record is settled as
+    soon as it is taken (`BatchWriter.settle`), and a settled record changed by a later row
+    changes new ones (`Planned.apply`, `Planned.settle`)."""
     return Planned(
-        planned.existing_id, {}, dict(planned.values), changed=set(planned.changed),
-        owner=planned.owner,
-    )  # fmt: skip
+        planned.existing_id, {}, planned.values, changed=planned.changed, owner=planned.owner
+    )
 
 
 @dataclass

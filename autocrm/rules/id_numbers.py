@@ -106,14 +106,10 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
             _("This ID card number is not valid (the last character does not match)."),
             code="id_number_checksum",
         )
-    birth_error = ValidationError(
-        _("The birth date in this ID card number is not a real, plausible date."),
-        code="id_number_birth_date",
-    )
     try:
         birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise birth_error from None
+        raise _birth_date_error() from None
     today = today or date.today()
     age = (
         today.year
@@ -121,7 +117,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
         - ((today.month, today.day) < (birth_date.month, birth_date.day))
     )
     if birth_date > today or age > 120:
-        raise birth_error
+        raise _birth_date_error()
     region_name = lookup_region(number[:6], birth_date.year)
     if region_name is None:
         raise ValidationError(
@@ -134,6 +130,15 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
         gender="M" if int(number[16]) % 2 else "F",
         region_code=number[:6],
         region_name=region_name,
+    )
+
+
+def _birth_date_error() -> ValidationError:
+    """Made when raised: a ValidationError holds itself (`error_list`), so one made for every
+    number checked is a reference cycle left for the garbage collector."""
+    return ValidationError(
+        _("The birth date in this ID card number is not a real, plausible date."),
+        code="id_number_birth_date",
     )
 
 

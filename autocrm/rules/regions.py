@@ -230,17 +230,26 @@ def _stem(name: str) -> str:
 def _unique_match(names: list[_Name], candidates: Iterable[str]) -> str:
     """The one candidate code having one of ``names`` (any of its own names, then stems)."""
     candidates = list(candidates)
-    by_code = _names_by_code()
-    for key in (lambda n: n, _stem):
-        wanted = {key(n.name) for n in names}
-        found = {
-            c for c in candidates if any(key(n.name) in wanted for n in by_code[c.ljust(6, "0")])
-        }
+    for stemmed in (False, True):
+        index = _codes_by_name(stemmed)
+        key = _stem if stemmed else str
+        having = set().union(*(index.get(key(n.name), ()) for n in names))
+        found = {c for c in candidates if c.ljust(6, "0") in having}
         if len(found) == 1:
             return found.pop()
         if found:
             return ""
     return ""
+
+
+@functools.cache
+def _codes_by_name(stemmed: bool) -> dict[str, frozenset[str]]:
+    """Codes by each of their names (or the names' stems), for `_unique_match`."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    for code, names in _names_by_code().items():
+        for name in names:
+            codes[_stem(name.name) if stemmed else name.name].add(code)
+    return {name: frozenset(found) for name, found in codes.items()}
 
 
 @functools.cache

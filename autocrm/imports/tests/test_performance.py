@@ -147,3 +147,28 @@ def test_copy_insert_writes_the_history_bulk_create_with_history_writes(cr_a, de
             "+",
         )
         assert history.history_user_id is None and history.history_date == now
+
+
+def test_checked_rows_are_freed_without_a_garbage_collection() -> None:
+    """Refused values keep their errors, but not the frames that raised them: the rows a
+    chunk checked are freed by reference counting alone once dropped (an import runs with
+    the cyclic collector off). Kept with their tracebacks, the errors held the frames, and
+    through them every row of the chunk, until a collection."""
+    import gc
+    import weakref
+
+    sheet = read_sheet(xlsx(_sheet_rows(40)), "客户.xlsx")
+    mapping = auto_mapping(sheet.headers, sheet.rows)
+    validator = RowValidator(sheet.headers, mapping, staff_by_name={}, today=dt.date.today())
+    work = validation.ValidationWork(validator, sheet, "广东省", timezone.now())
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        rows = validation.validate_range(work, 0, len(sheet.rows))
+        assert any(r.problems for r in rows)  # refused values were kept as problems
+        refs = [weakref.ref(r) for r in rows]
+        del rows
+        assert [ref for ref in refs if ref() is not None] == []
+    finally:
+        if enabled:
+            gc.enable()
