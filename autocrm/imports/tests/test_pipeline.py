@@ -622,3 +622,63 @@ def test_undo_removes_the_timeline_entries_of_the_readings_it_deletes(cr_a, deal
         undo.import_undo(actor=cr_a, batch=batch)
         assert not Vehicle.objects.filter(vin=VIN1).exists()
         assert not Activity.objects.filter(kind="mileage").exists()
+
+
+def _identity_state(dealer) -> list:
+    """Who holds what: customers with their numbers, households, and each vehicle's periods."""
+    from autocrm.customers.models import ContactPoint, HouseholdMember, VehicleOwnership
+
+    with scope(dealer=dealer.pk):
+        name = dict(Customer.objects.filter(dealer=dealer).values_list("id", "name"))
+        numbers = sorted(
+            (name[c], n) for c, n in ContactPoint.objects.values_list("customer_id", "number")
+        )
+        households: dict[int, list[str]] = {}
+        for household, customer in HouseholdMember.objects.values_list(
+            "household_id", "customer_id"
+        ):
+            households.setdefault(household, []).append(name[customer])
+        periods = sorted(
+            (vin, name[c], ended is None)
+            for vin, c, ended in VehicleOwnership.objects.values_list(
+                "vehicle__vin", "customer_id", "ended_on"
+            )
+        )
+        owners = sorted(Vehicle.objects.values_list("vin", "customer__name"))
+        customers = sorted(
+            Customer.objects.filter(dealer=dealer).values_list("name", "mobile", "email")
+        )
+    return [customers, numbers, sorted(sorted(h) for h in households.values()), periods, owners]
+
+
+def test_identity_links_across_write_batches_give_the_one_batch_result(cr_a, dealer_a) -> None:
+    """A later write batch meets customers and vehicles an earlier one wrote (and that the
+    plan keeps packed since): a second number, a household member on a shared mobile and a
+    car sold on come out as when the file is written at once."""
+    rows = [
+        ["客户姓名", "手机号码", "电子邮箱", "车架号", "购车日期"],
+        ["张伟", "13912345678", "", VIN1, "2019-05-01"],
+        ["李娜", "13912345679", "", VIN2, "2020-01-01"],
+        ["陈静", "13912345670", "", "", ""],
+        ["张伟", "13912345678 13812345678", "zw@example.com", "", ""],  # a second number
+        ["王秀英", "13912345679", "", "", ""],  # another person on 李娜's mobile
+        ["赵磊", "13712345671", "", VIN1, "2023-06-01"],  # 张伟's car, sold on
+        ["李娜", "13912345679", "ln@example.com", VIN2, ""],
+    ]  # fmt: skip
+    content = xlsx(rows)
+    results = []
+    for size in (1, 1000):
+        batch, _ = preview(cr_a, content, f"identity{size}.xlsx")
+        batch = apply(cr_a, batch, batch_size=size)
+        assert batch.status == ImportStatus.APPLIED, batch.error_message
+        results.append(((batch.count_new, batch.count_updated), _identity_state(dealer_a)))
+        with scope(dealer=dealer_a.pk):
+            undo.import_undo(actor=cr_a, batch=batch)
+    assert results[0] == results[1]
+    (new, updated), (customers, numbers, households, periods, owners) = results[0]
+    assert (new, updated) == (5, 2)
+    assert ("张伟", "+8613812345678") in numbers
+    assert ["李娜", "王秀英"] in households
+    assert (VIN1, "张伟", False) in periods and (VIN1, "赵磊", True) in periods
+    assert (VIN1, "赵磊") in owners
+    assert ("李娜", "+8613912345679", "ln@example.com") in customers
