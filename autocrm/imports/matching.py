@@ -94,8 +94,8 @@ class Planned:
     number (number → (kind, as written)); `stored_numbers`: those the stored customer held
     before the import (not written again).
 
-    A settled record (written as planned) keeps its values and locked fields packed
-    (compressed) until a later row of the file needs them: most records are never looked at
+    A settled record (written as planned) keeps its values and locked fields packed (pickled,
+    see `settle`) until a later row of the file needs them: most records are never looked at
     again, and a million of them unpacked do not fit in the memory an import may take."""
 
     __slots__ = (
@@ -136,12 +136,6 @@ class Planned:
         if self._packed is not None:
             self._unpack()
         return self._original
-
-    @original.setter
-    def original(self, value: dict[str, Any]) -> None:
-        if self._packed is not None:
-            self._unpack()
-        self._original = value
 
     @property
     def values(self) -> dict[str, Any]:
