@@ -10,338 +10,46 @@ to the newer owner, the other keeps it as a former vehicle. What is neither clea
 nor clearly different becomes a customer of its own (duplicate detection puts the pair in the
 review queue); nothing is merged on a guess.
 
-When rows become one customer, each field keeps the best value (`_survive`): a real name over
-a placeholder, the more complete address, a verified record's values over a file's, the newer
-mobile as the contact number with the older one kept as another number; an empty value never
-blanks a stored one. Every number seen is kept (`Planned.numbers`).
+When rows become one customer, each field keeps the best value (`planned._survive`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import pickle
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, cast
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max, QuerySet
 
-from autocrm.customers.choices import AccuracyStatus, CustomerKind, HouseholdKind
+from autocrm.customers.choices import CustomerKind, HouseholdKind
 from autocrm.customers.models import ContactPoint, Customer, Vehicle
+from autocrm.imports.planned import (
+    CUSTOMER_FIELDS,
+    CUSTOMER_READ,
+    NEW,
+    REJECTED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    VEHICLE_FIELDS,
+    VEHICLE_STORED,
+    Planned,
+    Records,
+    RowStatuses,
+    facts_of,
+)
 from autocrm.imports.rows import ValidRow
 from autocrm.rules.identity import NameAgreement, PersonFacts, Verdict, same_person
-from autocrm.rules.names import is_placeholder_name
 from autocrm.rules.phones import is_suspicious_mobile
 
-#: Customer fields an import compares; each may bring derived fields along.
-CUSTOMER_FIELDS: dict[str, tuple[str, ...]] = {
-    "kind": (),
-    "uscc": (),
-    "name": (),
-    "mobile": ("mobile_raw", "mobile_last4"),
-    "landline": (),
-    "email": (),
-    "address": ("province", "city", "district", "street", "house_number"),
-    "postcode": (),
-    "id_number": ("id_type",),
-    "gender": (),
-    "birth_date": (),
-    "employer": (),
-    "remarks": (),
-    "responsible_staff_id": (),
-    "rejected_values": (),
-}
-CUSTOMER_STORED = tuple(
-    dict.fromkeys(f for main, deps in CUSTOMER_FIELDS.items() for f in (main, *deps))
-)
-#: Read with a stored customer for the identity rules and survivorship, never written
-CUSTOMER_READ = (*CUSTOMER_STORED, "accuracy_status")
-#: Fields whose value a verified record keeps against a file's
-VERIFIED_FIELDS = frozenset({"name", "mobile", "address", "id_number"})
-VEHICLE_FIELDS: dict[str, tuple[str, ...]] = {
-    "vin": (),
-    "plate_number": (),
-    "brand": (),
-    "model_name": (),
-    "color": (),
-    "purchase_date": (),
-    "purchase_price": (),
-    "mileage_km": ("mileage_read_on",),
-}
-VEHICLE_STORED = tuple(
-    dict.fromkeys(f for main, deps in VEHICLE_FIELDS.items() for f in (main, *deps))
-)
 LOOKUP_CHUNK = 2000
 _MOBILE_E164_RE = re.compile(r"^\+861[3-9]\d{9}$")
 #: From this many keys on, a file is matched in one pass over the dealer's records when the
 #: dealer has no more customers than the file has keys.
 WHOLE_DEALER_MIN_KEYS = 5000
-
-NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
-SKIPPED = "skipped"
-
-
-class Planned:
-    """The planned state of one customer or vehicle after the file is applied.
-
-    `existing_id`: the record's id once it exists (stored before, or written by this import);
-    `original`: its stored values ({} for a new record); `values`: the planned values;
-    `locked`: the fields this file has given; `changed`: the fields to write; `owner`
-    (vehicles): the key of the customer entity; `numbers`: numbers seen beside the contact
-    number (number → (kind, as written)); `stored_numbers`: those the stored customer held
-    before the import (not written again).
-
-    A settled record (written as planned) keeps its values and locked fields packed (pickled,
-    see `settle`) until a later row of the file needs them: most records are never looked at
-    again, and a million of them unpacked do not fit in the memory an import may take."""
-
-    __slots__ = (
-        "existing_id", "_original", "_values", "_locked", "changed", "owner", "numbers",
-        "stored_numbers", "_packed", "_shape",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        existing_id: int | None,
-        original: dict[str, Any],
-        values: dict[str, Any],
-        locked: set[str] | None = None,
-        changed: set[str] | None = None,
-        owner: str = "",
-        numbers: dict[str, tuple[str, str]] | None = None,
-        stored_numbers: frozenset[str] = frozenset(),
-    ) -> None:
-        self.existing_id = existing_id
-        self._original = original
-        self._values = values
-        self._locked = set() if locked is None else locked
-        self.changed = set() if changed is None else changed
-        self.owner = owner
-        self.numbers = {} if numbers is None else numbers
-        self.stored_numbers = stored_numbers
-        self._packed: bytes | None = None
-        self._shape: tuple[tuple[str, ...], frozenset[str]] | None = None
-
-    def __repr__(self) -> str:
-        return (
-            f"Planned(existing_id={self.existing_id!r}, values={self.values!r}, "
-            f"changed={self.changed!r}, owner={self.owner!r})"
-        )
-
-    @property
-    def original(self) -> dict[str, Any]:
-        if self._packed is not None:
-            self._unpack()
-        return self._original
-
-    @property
-    def values(self) -> dict[str, Any]:
-        if self._packed is not None:
-            self._unpack()
-        return self._values
-
-    @values.setter
-    def values(self, value: dict[str, Any]) -> None:
-        if self._packed is not None:
-            self._unpack()
-        self._values = value
-
-    @property
-    def locked(self) -> set[str]:
-        if self._packed is not None:
-            self._unpack()
-        return self._locked
-
-    def settle(self) -> None:
-        """The record is written as planned now: its stored values are its planned values (one
-        dict for both until a later row changes it, see `apply`). The dict and the set of
-        changed fields are left as they are, not cleared: a write job taken before holds them
-        (`writing._copy`); what changes later goes to new ones.
-
-        The values are packed: pickled as a tuple, their names and the locked fields kept
-        once for all records that have the same (`_SHAPES`). A customer packed takes about a
-        fifth of the memory of its dict and sets."""
-        if self._packed is not None:
-            return  # settled and packed since
-        values = self._values
-        self.changed = _NO_CHANGES
-        if not self.numbers:
-            self.numbers = _NO_NUMBERS
-        shape = (tuple(values), frozenset(self._locked))
-        if len(_SHAPES) < MAX_SHAPES:
-            shape = _SHAPES.setdefault(shape, shape)
-        self._shape = shape
-        self._packed = pickle.dumps(tuple(values.values()), pickle.HIGHEST_PROTOCOL)
-        self._values = self._original = _PACKED
-        self._locked = _PACKED_SET
-
-    def _unpack(self) -> None:
-        """The packed values as a dict of their own (a write job taken before keeps the dict
-        it was given)."""
-        assert self._packed is not None and self._shape is not None
-        names, locked = self._shape
-        self._values = self._original = dict(zip(names, pickle.loads(self._packed), strict=True))
-        self._locked = set(locked)
-        self._packed = self._shape = None
-        if self.numbers is _NO_NUMBERS:
-            self.numbers = {}
-
-    def apply(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
-        if self.existing_id is None and not self.locked:
-            return self._first(incoming, spec)
-        if self.values is self.original:  # settled: the planned values part from the stored
-            self.values = dict(self.original)
-            if self.changed is _NO_CHANGES:
-                self.changed = set()
-        touched = False
-        for main, deps in spec.items():
-            value = incoming.get(main)
-            if value in ("", None, []):
-                continue
-            if main in _SURVIVING:
-                if not _survive(self, main, value, incoming):
-                    continue
-            elif main in self.locked and main != "rejected_values":
-                continue
-            self.locked.add(main)
-            if main == "mileage_km" and (self.values.get(main) or 0) >= value:
-                continue  # an odometer only goes up
-            if main == "rejected_values" and isinstance(value, list):
-                value = incoming[main] = _union(self.values.get(main) or [], value)
-            if self.values.get(main) != value:
-                touched = True
-                for name in (main, *deps):
-                    if name in incoming:
-                        self.values[name] = incoming[name]
-                        if self.original.get(name) != incoming[name]:
-                            self.changed.add(name)
-                        else:
-                            self.changed.discard(name)
-        return touched
-
-    def facts(self) -> PersonFacts:
-        """The identity rules' view of this customer as planned now."""
-        return facts_of(self.values, self.numbers)
-
-    def keep_number(self, number: str, kind: str, raw: str) -> None:
-        """Keep a number seen for this customer (unless it is the contact number itself)."""
-        if number and number not in self.numbers and number != self.values.get(kind):
-            self.numbers[number] = (kind, raw)
-
-    def _first(self, incoming: dict[str, Any], spec: dict[str, tuple[str, ...]]) -> bool:
-        """`apply` for the first row of a new record (nothing planned or stored yet): every
-        non-empty value is taken."""
-        values, locked, changed = self.values, self.locked, self.changed
-        touched = False
-        for main, deps in spec.items():
-            value = incoming.get(main)
-            if value is None or value == "":
-                continue
-            locked.add(main)
-            if main == "mileage_km" and value <= 0:
-                continue  # an odometer only goes up (from nothing)
-            touched = True
-            values[main] = value
-            changed.add(main)
-            for name in deps:
-                if name in incoming:
-                    dep = values[name] = incoming[name]
-                    if dep is None:
-                        changed.discard(name)
-                    else:
-                        changed.add(name)
-        return touched
-
-
-#: What a packed record holds in place of its values (never read: see `Planned._unpack`)
-_PACKED: dict[str, Any] = {}
-_PACKED_SET: set[str] = set()
-#: The changed fields of a settled record (shared, read-only: `apply` gives a record that
-#: changes again a set of its own)
-_NO_CHANGES = cast("set[str]", frozenset())
-#: Names and locked fields of packed records, each combination kept once (`Planned.settle`);
-#: a file has a few dozen combinations, and past this many they are no longer shared
-_SHAPES: dict[tuple[tuple[str, ...], frozenset[str]], tuple[tuple[str, ...], frozenset[str]]] = {}
-MAX_SHAPES = 10_000
-#: The numbers of a settled record that has none besides its contact number (shared, and
-#: read-only: a change unpacks the record first, which gives it a dict of its own)
-_NO_NUMBERS = cast("dict[str, tuple[str, str]]", MappingProxyType({}))
-
-#: Fields that take the best value rather than the file's (see `_survive`)
-_SURVIVING = frozenset({"name", "mobile", "landline", "address", "responsible_staff_id"})
-
-
-def _union(old: list[Any], new: list[Any]) -> list[Any]:
-    return [*old, *(v for v in new if v not in old)]
-
-
-def address_rank(values: dict[str, Any]) -> int:
-    """How complete an address is: the parts it has, down to the house number."""
-    parts = ("province", "city", "district", "street", "house_number")
-    return sum(1 for p in parts if values.get(p))
-
-
-def _survive(planned: Planned, main: str, value: Any, incoming: dict[str, Any]) -> bool:
-    """Whether `value` replaces the planned value of `main` (best-value survivorship). A value
-    an earlier row of the file gave is kept against a later row's unless the later one is
-    better; a stored value gives way to the file's unless it is better or verified."""
-    current = planned.values.get(main)
-    if current in ("", None) or current == value:
-        planned.locked.add(main)
-        return True
-    from_file = main in planned.locked  # the current value came from this file
-    verified = planned.original.get("accuracy_status") == AccuracyStatus.VERIFIED
-    if verified and main in VERIFIED_FIELDS and not from_file:
-        if main == "mobile":
-            planned.keep_number(value, "mobile", incoming.get("mobile_raw", value))
-        return False
-    if main == "name":
-        fake_now, fake_new = is_placeholder_name(current), is_placeholder_name(value)
-        if fake_now != fake_new:
-            return fake_now  # a real name over a placeholder
-        return not from_file
-    if main == "address":
-        now_rank, new_rank = address_rank(planned.values), address_rank(incoming)
-        if now_rank != new_rank:
-            return new_rank > now_rank  # the more complete address
-        return not from_file
-    if main in ("mobile", "landline"):
-        # the newer number is the contact number; the older one is kept as another number
-        raw_key = "mobile_raw" if main == "mobile" else main
-        planned.numbers.pop(value, None)
-        old_raw = planned.values.get(raw_key) or current
-        planned.numbers[current] = (main, str(old_raw))
-        planned.locked.add(main)
-        return True
-    if main == "responsible_staff_id":
-        return False  # the consultant who has the customer keeps them
-    return not from_file
-
-
-def facts_of(values: dict[str, Any], numbers: dict[str, tuple[str, str]] | None = None) -> (
-    PersonFacts
-):  # fmt: skip
-    numbers = numbers or {}
-    mobiles = {n for n, (kind, _raw) in numbers.items() if kind == "mobile"}
-    landlines = {n for n, (kind, _raw) in numbers.items() if kind == "landline"}
-    if values.get("mobile"):
-        mobiles.add(values["mobile"])
-    if values.get("landline"):
-        landlines.add(values["landline"])
-    kind = values.get("kind") or ""  # a row without a 客户类型 column does not say
-    return PersonFacts(
-        name=values.get("name") or "",
-        kind=kind,
-        id_number=(values.get("id_number") or "").upper(),
-        uscc=(values.get("uscc") or "").upper(),
-        gender=values.get("gender") or "",
-        birth_date=values.get("birth_date"),
-        mobiles=frozenset(mobiles),
-        landlines=frozenset(landlines),
-    )
 
 
 def row_numbers(customer: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -354,6 +62,32 @@ def row_numbers(customer: dict[str, Any]) -> list[tuple[str, str, str]]:
     for kind, number, raw in customer.get("other_numbers") or ():
         out.append((kind, number, raw))
     return out
+
+
+#: What later rows of a file find a customer of an earlier row by
+FileKey = int | str
+
+
+def id_file_key(number: str) -> FileKey:
+    """The file key of an ID number: a resident ID number as an integer (its 17 digits and
+    check character; a third of the memory of the text, and an import keeps one per
+    customer), any other number as its text."""
+    if len(number) == 18 and number[:17].isascii() and number[:17].isdigit():
+        check = number[17]
+        if check == "X":
+            return int(number[:17]) * 11 + 10
+        if check.isascii() and check.isdigit():
+            return int(number[:17]) * 11 + int(check)
+    return "id:" + number
+
+
+def number_file_key(phone: str) -> FileKey:
+    """The file key of a phone number: an E.164 number as a negative integer (apart from the
+    ID numbers'), a number with an extension as its text."""
+    digits = phone[1:]
+    if phone[:1] == "+" and digits.isascii() and digits.isdigit():
+        return -int(digits)
+    return "m:" + phone
 
 
 @dataclass(frozen=True)
@@ -381,22 +115,21 @@ class OwnerChange:
 
 @dataclass
 class Plan:
-    customers: dict[str, Planned] = field(default_factory=dict)
-    vehicles: dict[str, Planned] = field(default_factory=dict)
-    statuses: dict[int, str] = field(default_factory=dict)  # row number → status
-    entity_of: dict[int, str] = field(default_factory=dict)  # row number → customer entity
+    customers: Records = field(default_factory=Records)
+    vehicles: Records = field(default_factory=Records)  # by VIN
+    statuses: RowStatuses = field(default_factory=RowStatuses)
     households: list[HouseholdLink] = field(default_factory=list)
     owner_changes: list[OwnerChange] = field(default_factory=list)
-    #: file keys ("id:…", "m:…" for every number) → customer entities: one entity key, or a
+    #: file keys (`id_file_key`, `number_file_key`) → customer entities: one entity key, or a
     #: tuple of several (one key is most keys' case: no container for it)
-    file_keys: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    file_keys: dict[FileKey, str | tuple[str, ...]] = field(default_factory=dict)
 
-    def holders(self, file_key: str) -> tuple[str, ...]:
+    def holders(self, file_key: FileKey) -> tuple[str, ...]:
         """The customer entities of this file so far with `file_key`."""
         found = self.file_keys.get(file_key, ())
         return (found,) if type(found) is str else found  # type: ignore[return-value]
 
-    def add_holder(self, file_key: str, entity: str) -> None:
+    def add_holder(self, file_key: FileKey, entity: str) -> None:
         found = self.file_keys.get(file_key)
         if found is None:
             self.file_keys[file_key] = entity
@@ -407,10 +140,7 @@ class Plan:
             self.file_keys[file_key] = (*found, entity)
 
     def counts(self) -> dict[str, int]:
-        result = {NEW: 0, UPDATED: 0, UNCHANGED: 0, REJECTED: 0}
-        for status in self.statuses.values():
-            result[status] = result.get(status, 0) + 1
-        return result
+        return self.statuses.counts()
 
 
 def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
@@ -627,11 +357,11 @@ def _candidates(
     if number:
         db_id = matcher.customer_by_id_number.get(number)
         add(f"c{db_id}" if db_id else None, "id")
-        for key in plan.holders("id:" + number):
+        for key in plan.holders(id_file_key(number)):
             add(key, "id")
     for kind, phone, _raw in numbers:
         stored = matcher.customers_by_number.get(phone, ())
-        in_file = plan.holders("m:" + phone)
+        in_file = plan.holders(number_file_key(phone))
         if (stored or in_file) and kind == "mobile" and is_suspicious_mobile(phone):
             continue  # a made-up number (13800138000) is typed for many people
         for db_id in stored:
@@ -713,7 +443,6 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
     if vehicle and vehicle.get("vin"):
         status = _plan_vehicle(row, matcher, plan, entity_key, status)
     row.entity = entity_key
-    plan.entity_of[row.number] = entity_key
     plan.statuses[row.number] = status
 
 
@@ -742,14 +471,11 @@ def _index(
 ) -> None:
     """Let later rows of the file find this customer by its ID number and every number (the
     row's `numbers`)."""
-    keys = []
     number = entity.values.get("id_number") or customer.get("id_number")
     if number:
-        keys.append("id:" + number)
+        plan.add_holder(id_file_key(number), key)
     for _kind, phone, _raw in numbers:
-        keys.append("m:" + phone)
-    for file_key in keys:
-        plan.add_holder(file_key, key)
+        plan.add_holder(number_file_key(phone), key)
 
 
 def _plan_vehicle(row: ValidRow, matcher: Matcher, plan: Plan, entity_key: str, status: str) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextvars
 import queue
 import threading
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,8 +29,9 @@ from autocrm.customers.choices import CustomerKind, MileageSource, OwnershipHow,
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.customers.writes import CustomerWrites, customer_writes
 from autocrm.imports.derived import new_customer_derived
-from autocrm.imports.matching import REJECTED, Plan, Planned
+from autocrm.imports.matching import Plan
 from autocrm.imports.models import ImportBatch, ImportChange, ImportRow
+from autocrm.imports.planned import REJECTED, Planned
 from autocrm.imports.rows import RowError, ValidRow
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
@@ -42,14 +44,13 @@ QUEUED_JOBS = 2
 #: ImportRow records built and sent per COPY by the finishing step.
 ROW_OUTCOMES_COPY = 20_000
 
-#: What the finishing step needs of a checked row: its number, its VIN, its problems (or the
-#: errors that rejected it).
-RowOutcome = tuple[int, str | None, list[RowError] | None]
 
-
-def row_outcome(row: ValidRow) -> RowOutcome:
-    vin = row.vehicle.get("vin") if row.vehicle else None
-    return (row.number, vin, row.problems or row.errors or None)
+def row_problems(rows: Iterable[ValidRow]) -> Iterator[tuple[int, list[RowError]]]:
+    """What the finishing step needs of checked rows besides their outcome: the problems of
+    each row that has some (or the errors that rejected it)."""
+    for row in rows:
+        if row.problems or row.errors:
+            yield row.number, row.problems or row.errors
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -116,48 +117,46 @@ class BatchWriter:
         self.reason = change_reason(batch)
         self.dealer = Dealer.objects.get(pk=batch.dealer_id)
         self.now = timezone.now()
-        self.customer_ids: dict[str, int] = {}
+        # Of the chunk being written: the vehicles with writes per customer entity, each row's
+        # customer entity and VIN, the rows per customer entity (for deriving pinyin and
+        # scores once per customer) and what each row's checks derived
         self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
-        # rows of this chunk per customer entity (for deriving pinyin and scores once per
-        # customer)
+        self._rows: list[tuple[int, str, str | None]] = []
         self.rows_of: dict[str, list[int]] = {}
         self.derived_of: dict[int, dict[str, Any]] = {}
+        #: each row's customer and vehicle, by row number (0: none)
+        self.row_customers = array("q")
+        self.row_vehicles = array("q")
         self.created = 0
         self._analyze_at = ANALYZE_FIRST
-        self._listed_under: dict[str, str] = {}  # VIN → the customer its vehicle is listed at
 
     def add(self, rows: list[ValidRow]) -> list[str]:
         """Take in planned rows; returns the customers they have something to write for."""
         touched: dict[str, None] = {}
-        # a new customer is taken (and settled) in the chunk that plans it: what deriving its
-        # values needs is kept for this chunk only
+        # a new customer or vehicle is taken (and settled) in the chunk that plans it, and so
+        # is every change a row makes to an earlier one: what writing needs is kept for this
+        # chunk only
+        self.vehicles_of = {}
+        self._rows = []
         self.rows_of = {}
         self.derived_of = {}
         for row in rows:
             if row.errors or row.number not in self.plan.statuses:
                 continue
             key = row.entity
-            planned = self.plan.customers[key]
-            if planned.existing_id and key not in self.customer_ids:
-                self.customer_ids[key] = planned.existing_id
             self.rows_of.setdefault(key, []).append(row.number)
             if row.derived is not None:
                 self.derived_of[row.number] = row.derived
             touched[key] = None
             vin = row.vehicle.get("vin") if row.vehicle else None
+            self._rows.append((row.number, key, vin))
             if vin:
+                # with the customer who owns it once the chunk is planned (a vehicle sold on
+                # moves to its new owner in `finish`; its writes go with the new owner)
                 vehicle = self.plan.vehicles[vin]
-                listed = self._listed_under.get(vin)
-                if listed is not None and listed != vehicle.owner:
-                    # sold on: the vehicle's writes go with its new owner from now on (the
-                    # move itself is written by `finish`)
-                    self.vehicles_of[listed] = [
-                        (v, p) for v, p in self.vehicles_of[listed] if p is not vehicle
-                    ]
                 own = self.vehicles_of.setdefault(vehicle.owner, [])
                 if all(v is not vehicle for _vin, v in own):
                     own.append((vin, vehicle))
-                self._listed_under[vin] = vehicle.owner
                 touched[vehicle.owner] = None
         return [k for k in touched if self._has_work(k, self.plan.customers[k])]
 
@@ -180,7 +179,7 @@ class BatchWriter:
             job.customers[key] = _copy(planned)
             job.vehicles[key] = [(vin, _copy(v)) for vin, v in self.vehicles_of.get(key, [])]
             if planned.existing_id is not None:
-                job.customer_ids[key] = self.customer_ids[key]
+                job.customer_ids[key] = planned.existing_id
             else:
                 numbers = self.rows_of[key]
                 job.derived[key] = self.derived_of.get(numbers[0]) if len(numbers) == 1 else None
@@ -201,16 +200,32 @@ class BatchWriter:
     def settle(self, job: WriteJob) -> None:
         """Once the job's ids are known: its records exist as planned now, so a later row of the
         same customer or vehicle changes them like stored ones, and matching the next chunks
-        against the database does not find them (`Matcher` knows only older records)."""
+        against the database does not find them (`Matcher` knows only older records). Each
+        row of the chunk is noted with its customer and vehicle, and the chunk's records are
+        packed (`Records.settle_all`)."""
+        plan = self.plan
         for key in job.keys:
-            planned = self.plan.customers[key]
+            planned = plan.customers[key]
             if planned.existing_id is None:
-                planned.existing_id = self.customer_ids[key] = job.customer_ids[key]
+                planned.existing_id = job.customer_ids[key]
             planned.settle()
             for vin, vehicle in self.vehicles_of.get(key, []):
                 if vehicle.existing_id is None:
                     vehicle.existing_id = job.vehicle_ids[vin]
                 vehicle.settle()
+        customers, vehicles = self.row_customers, self.row_vehicles
+        for number, entity, row_vin in self._rows:
+            if number >= len(customers):
+                grow = bytes(8 * max(number + 1 - len(customers), len(customers) // 2))
+                customers.frombytes(grow)
+                vehicles.frombytes(grow)
+            customers[number] = plan.customers[entity].existing_id or 0
+            if row_vin:
+                vehicles[number] = plan.vehicles[row_vin].existing_id or 0
+        # what the chunk's writes needed: its records are packed now (the job has its own)
+        self._rows, self.vehicles_of, self.rows_of, self.derived_of = [], {}, {}, {}
+        plan.customers.settle_all()
+        plan.vehicles.settle_all()
 
     def write(self, job: WriteJob) -> None:
         """Write one job in a transaction of its own, with the batch's progress."""
@@ -344,12 +359,12 @@ class BatchWriter:
         a batch to name)."""
         return [{**v, "batch": v.get("batch") or self.batch.pk} for v in rejected]
 
-    def finish(self, rows: Iterable[RowOutcome]) -> None:
+    def finish(self, problems: Mapping[int, list[RowError]]) -> None:
         """Once every chunk is written: the numbers seen beside the contact numbers, the
         households of people who share a number, the vehicles sold on, and what became of
-        each row — in one transaction, recorded for undo."""
+        each row (with its `problems`) — in one transaction, recorded for undo."""
         plan = self.plan
-        ids = {k: p.existing_id for k, p in plan.customers.items() if p.existing_id}
+        ids = _Ids(plan)
         changes: list[ImportChange] = []
         with transaction.atomic():
             with customer_writes(
@@ -358,7 +373,7 @@ class BatchWriter:
                 points = [
                     {"customer_id": ids[key], "number": number, "kind": kind,
                      "raw": raw[:40], "source": PhoneSource.IMPORT}
-                    for key, planned in plan.customers.items()
+                    for key, planned in plan.customers.unpacked()
                     if key in ids
                     for number, (kind, raw) in planned.numbers.items()
                     if number not in planned.stored_numbers
@@ -399,26 +414,24 @@ class BatchWriter:
                 changes.append(self._link_updated("vehicle", vehicle_id, {"customer_id": before}))
             copy_insert(ImportChange, changes, set_pks=False)
             outcomes: list[ImportRow] = []
-            for outcome in rows:  # sent in slices: a million rows are not built at once
-                outcomes.append(self._row_outcome(outcome, ids))
+            for number, status in plan.statuses.items():
+                # sent in slices: a million rows are not built at once
+                outcomes.append(self._row_outcome(number, status, problems.get(number)))
                 if len(outcomes) == ROW_OUTCOMES_COPY:
                     copy_insert(ImportRow, outcomes, set_pks=False)
                     outcomes = []
             copy_insert(ImportRow, outcomes, set_pks=False)
 
-    def _row_outcome(self, outcome: RowOutcome, ids: dict[str, int]) -> ImportRow:
-        plan = self.plan
-        number, vin, problems = outcome
-        status = plan.statuses.get(number, REJECTED)
-        vehicle = plan.vehicles.get(vin) if vin and status != REJECTED else None
+    def _row_outcome(self, number: int, status: str, problems: list[RowError] | None) -> ImportRow:
+        written = status != REJECTED and number < len(self.row_customers)
         return build(
             ImportRow,
             {
                 "dealer_id": self.dealer.pk,
                 "batch_id": self.batch.pk,
                 "number": number,
-                "customer_id": ids.get(plan.entity_of.get(number, "")),
-                "vehicle_id": vehicle.existing_id if vehicle else None,
+                "customer_id": (self.row_customers[number] or None) if written else None,
+                "vehicle_id": (self.row_vehicles[number] or None) if written else None,
                 "status": status,
                 "problems": [p.as_dict() for p in problems] if problems else None,
             },
@@ -464,6 +477,22 @@ class BatchWriter:
                 "after": jsonable(after),
             },
         )
+
+
+class _Ids:
+    """The written customers' ids by entity key (unpacking the few records asked for)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._customers = plan.customers
+
+    def __contains__(self, key: str) -> bool:
+        planned = self._customers.get(key)
+        return planned is not None and planned.existing_id is not None
+
+    def __getitem__(self, key: str) -> int:
+        existing_id = self._customers[key].existing_id
+        assert existing_id is not None, key
+        return existing_id
 
 
 def can_write_in_thread() -> bool:

@@ -10,7 +10,7 @@ import pytest
 from django_scopes import scope
 
 from autocrm.imports import matching, services, writing
-from autocrm.imports.matching import CUSTOMER_FIELDS, VEHICLE_FIELDS, Planned
+from autocrm.imports.planned import CUSTOMER_FIELDS, VEHICLE_FIELDS, Planned
 from autocrm.imports.tests.files import xlsx
 
 
