@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +190,6 @@ class Matcher:
         self.last_vehicle_id = Vehicle.objects.aggregate(m=Max("id"))["m"] or 0
         self._dealer_customers: int | None = None
         self._whole_dealer_loaded = False
-        self._numbers_looked_up: set[str] = set()
 
     @property
     def looks_up_keys(self) -> bool:
@@ -206,10 +205,14 @@ class Matcher:
     def _active(self) -> QuerySet[Customer]:
         return self._customers().filter(merged_into__isnull=True, is_active=True)
 
-    def load(self, rows: Sequence[ValidRow]) -> None:
+    def load(self, rows: Sequence[ValidRow], seen: Callable[[str], bool] = lambda _n: False) -> (
+        None
+    ):  # fmt: skip
+        """Load what the rows may match. `seen(number)`: whether an earlier call had the number
+        (it is not looked up again; the caller knows the numbers of its earlier rows)."""
         vins = {r.vehicle["vin"] for r in rows if r.vehicle and r.vehicle.get("vin")}
         id_numbers = {r.customer["id_number"] for r in rows if r.customer.get("id_number")}
-        numbers = {n for r in rows for _k, n, _raw in row_numbers(r.customer)}
+        numbers = {n for r in rows for _k, n, _raw in row_numbers(r.customer) if not seen(n)}
         wanted_keys = len(vins) + len(id_numbers) + len(numbers)
         if self._whole_dealer_loaded:
             pass  # every key of the dealer's records is known
@@ -287,8 +290,7 @@ class Matcher:
                 active.filter(id_number__in=chunk).order_by("id").values_list("id", "id_number")
             ):
                 self.customer_by_id_number.setdefault(number, pk)
-        new_numbers = numbers - self._numbers_looked_up
-        self._numbers_looked_up |= new_numbers
+        new_numbers = numbers
         # both are E.164 (+8613…, +86755…): a number is looked up as either
         mobiles = {n for n in new_numbers if _MOBILE_E164_RE.match(n)}
         for chunk in _chunks(mobiles):
@@ -317,7 +319,9 @@ class Matcher:
 def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = None) -> Plan:
     """Add the rows' effect to `plan` (rows in file order)."""
     plan = plan or Plan()
-    matcher.load([r for r in rows if not r.errors])
+    file_keys = plan.file_keys
+    # a number of an earlier chunk's row was looked up with that chunk
+    matcher.load([r for r in rows if not r.errors], seen=lambda n: number_file_key(n) in file_keys)
     for row in rows:
         if row.errors:
             # left out at the user's choice (a row with problems), or without an identity

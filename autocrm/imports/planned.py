@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from operator import attrgetter
 from typing import Any, cast
 
 from autocrm.customers.choices import AccuracyStatus
@@ -196,6 +197,31 @@ Restore = Callable[[Any], Any]
 Shape = tuple[tuple[str, ...], frozenset[str], tuple[Restore | None, ...]]
 
 
+def _conversion(kinds: tuple[type, ...]) -> Conversion:
+    """How values of these types are packed: dates as day numbers, amounts as text, choices
+    as their value (not their class's path, pickled again in every record); and restored."""
+    restore: list[Restore | None] = []
+    converts: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, kind in enumerate(kinds):
+        if kind is date:
+            restore.append(date.fromordinal)
+            converts.append((index, date.toordinal))
+        elif kind is Decimal:
+            restore.append(Decimal)
+            converts.append((index, str))
+        elif issubclass(kind, Enum):
+            restore.append(kind)
+            converts.append((index, attrgetter("value")))
+        else:
+            restore.append(None)
+    return tuple(restore), tuple(converts)
+
+
+#: How each combination of value types is packed, and restored (`_conversion`)
+Conversion = tuple[tuple["Restore | None", ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
+_CONVERSIONS: dict[tuple[type, ...], Conversion] = {}
+
+
 class Records:
     """The planned customers (by entity key: "r<row>" for a new one, "c<id>" for a stored one)
     or vehicles (by VIN) of one import.
@@ -262,23 +288,17 @@ class Records:
     def _pack(self, planned: Planned) -> bytes:
         values = planned.values
         names = tuple(values)
-        plain = []
-        restore: list[Restore | None] = []
-        for value in values.values():
-            kind = type(value)
-            if kind is date:
-                plain.append(value.toordinal())
-                restore.append(date.fromordinal)
-            elif kind is Decimal:
-                plain.append(str(value))
-                restore.append(Decimal)
-            elif isinstance(value, Enum):  # TextChoices: the value, not the class's path
-                plain.append(value.value)
-                restore.append(kind)
-            else:
-                plain.append(value)
-                restore.append(None)
-        shape: Shape = (names, frozenset(planned.locked), tuple(restore))
+        kinds = tuple(map(type, values.values()))
+        found = _CONVERSIONS.get(kinds)
+        if found is None:
+            found = _conversion(kinds)
+            if len(_CONVERSIONS) < MAX_SHAPES:
+                _CONVERSIONS[kinds] = found
+        restore, converts = found
+        plain = list(values.values())
+        for index, to_plain in converts:
+            plain[index] = to_plain(plain[index])
+        shape: Shape = (names, frozenset(planned.locked), restore)
         shape_id: int | Shape | None = self._shape_ids.get(shape)
         if shape_id is None:
             if len(self._shapes) < MAX_SHAPES:
