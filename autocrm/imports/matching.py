@@ -290,20 +290,19 @@ class Matcher:
                 active.filter(id_number__in=chunk).order_by("id").values_list("id", "id_number")
             ):
                 self.customer_by_id_number.setdefault(number, pk)
-        new_numbers = numbers
         # both are E.164 (+8613…, +86755…): a number is looked up as either
-        mobiles = {n for n in new_numbers if _MOBILE_E164_RE.match(n)}
+        mobiles = {n for n in numbers if _MOBILE_E164_RE.match(n)}
         for chunk in _chunks(mobiles):
             for pk, mobile in (
                 active.filter(mobile__in=chunk).order_by("id").values_list("id", "mobile")
             ):
                 self._add_number(mobile, pk)
-        for chunk in _chunks(new_numbers - mobiles):
+        for chunk in _chunks(numbers - mobiles):
             for pk, landline in (
                 active.filter(landline__in=chunk).order_by("id").values_list("id", "landline")
             ):
                 self._add_number(landline, pk)
-        for chunk in _chunks(new_numbers):
+        for chunk in _chunks(numbers):
             for pk, number in (
                 ContactPoint.objects.filter(
                     dealer_id=self.dealer_id,
