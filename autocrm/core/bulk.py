@@ -210,6 +210,31 @@ def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> S
     return objs
 
 
+def copy_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain rows (each the values of the fields `names`, by attname, in that order)
+    that nothing refers to afterwards: on PostgreSQL by COPY, without building an instance a
+    row; elsewhere through `bulk_create`."""
+    if not is_postgres():
+        objs = [build(model, dict(zip(names, row, strict=True))) for row in rows]
+        if objs:
+            model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
+    if not converters:
+        _copy(model, fields, rows)
+        return
+
+    def converted() -> Iterable[list[Any]]:
+        for values in rows:
+            row = list(values)
+            for i, convert in converters:
+                row[i] = convert(row[i])
+            yield row
+
+    _copy(model, fields, converted())
+
+
 def insert_with_history(
     model: type[M], objs: Sequence[M], *, user: Any, reason: str, date: datetime
 ) -> Sequence[M]:

@@ -22,7 +22,7 @@ from autocrm.imports.matching import (
 from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.policies import ensure_can_import
 from autocrm.imports.reader import Sheet
-from autocrm.imports.rows import RowError, ValidRow
+from autocrm.imports.rows import ValidRow
 from autocrm.imports.undo import import_rollback
 from autocrm.imports.validation import (
     bulk_work,
@@ -35,7 +35,6 @@ from autocrm.imports.writing import (
     WriteFailed,
     WriterThread,
     can_write_in_thread,
-    row_problems,
 )
 from autocrm.tenancy.models import Staff
 
@@ -151,7 +150,6 @@ def _write_chunks(
     batch.written_at = writer.now
     # what the end needs of each row (not the rows: a million of them do not fit)
     tally = RowTally()
-    problems: dict[int, list[RowError]] = {}
     done = 0
     thread: WriterThread | None = None
     try:
@@ -160,7 +158,6 @@ def _write_chunks(
             if batch.skip_problem_rows:  # chosen at preview: they come to matching rejected
                 leave_out_problem_rows(chunk)
             tally.add(chunk)
-            problems.update(row_problems(chunk))
             plan_rows(chunk, matcher, plan)
             done += width
             rows_done = round(batch.rows_total * done / covered) if covered else 0
@@ -182,7 +179,7 @@ def _write_chunks(
         if thread is not None:
             thread.close()  # raises the WriteFailed of a failed job
     progress.chunk = []
-    writer.finish(problems)
+    writer.finish()
     return tally, plan
 
 

@@ -63,11 +63,22 @@ def date_orders_for(sheet_rows: Sequence[Sequence[Any]], mapping: Sequence[str])
     """The day/month order ("dmy"/"mdy") of each mapped date column whose values tell it
     (30/11/2022 → "dmy"), for `RowValidator(date_orders=...)`; columns that do not tell are
     left out, and their ambiguous values (05/11/2022) are refused."""
+    columns = [(index, key) for index, key in enumerate(mapping) if key in DATE_KEYS]
+    if not columns:
+        return {}
+    # the rows read once for all date columns (a large file's rows are stored compressed:
+    # each pass unpacks them all again)
+    texts: list[list[str]] = [[] for _column in columns]
+    for row in sheet_rows:
+        width = len(row)
+        for (index, _key), values in zip(columns, texts, strict=True):
+            if index < width:
+                value = row[index]
+                if isinstance(value, str) and value:
+                    values.append(value)
     orders: dict[str, str] = {}
-    for index, key in enumerate(mapping):
-        if key not in DATE_KEYS:
-            continue
-        order = date_order(row[index] for row in sheet_rows if index < len(row))
+    for (_index, key), values in zip(columns, texts, strict=True):
+        order = date_order(values)
         if order:
             orders[key] = order
     return orders

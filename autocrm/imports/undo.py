@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from autocrm.customers.choices import MileageSource
 from autocrm.customers.models import Contact, Customer, Interaction, Vehicle
 from autocrm.customers.writes import customer_writes
-from autocrm.imports.models import ImportBatch, ImportChange, ImportStatus
+from autocrm.imports.models import ImportBatch, ImportChange, ImportRow, ImportStatus
 from autocrm.imports.policies import ensure_can_import
 from autocrm.tenancy.models import Staff
 
@@ -124,6 +124,8 @@ def import_rollback(batch: ImportBatch) -> None:
     """Remove what the import wrote, without checks (used when applying failed)."""
     with transaction.atomic():
         _revert(batch, actor=None, reason=_("Rolled back failed import #%(id)d") % {"id": batch.pk})
+        # the outcomes of the rows of the chunks written before the failure
+        ImportRow.objects.filter(dealer_id=batch.dealer_id, batch=batch).delete()
 
 
 def _revert(batch: ImportBatch, *, actor: Staff | None, reason: str) -> dict[str, int]:

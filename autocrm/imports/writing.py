@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextvars
 import queue
 import threading
-from array import array
-from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,14 +22,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from autocrm.core.bulk import build, copy_insert, next_ids, refresh_statistics
+from autocrm.core.bulk import build, copy_insert, copy_values, next_ids, refresh_statistics
 from autocrm.customers.choices import CustomerKind, MileageSource, OwnershipHow, PhoneSource
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.customers.writes import CustomerWrites, customer_writes
 from autocrm.imports.derived import new_customer_derived
 from autocrm.imports.matching import Plan
 from autocrm.imports.models import ImportBatch, ImportChange, ImportRow
-from autocrm.imports.planned import REJECTED, Planned
+from autocrm.imports.planned import Planned
 from autocrm.imports.rows import RowError, ValidRow
 from autocrm.rules.scoring import VehicleFacts
 from autocrm.tenancy.models import Dealer, Staff
@@ -41,16 +39,31 @@ from autocrm.tenancy.models import Dealer, Staff
 ANALYZE_FIRST = 5_000
 #: Jobs taken but not yet written, at most (each holds one chunk's records).
 QUEUED_JOBS = 2
-#: ImportRow records built and sent per COPY by the finishing step.
-ROW_OUTCOMES_COPY = 20_000
+#: The fields of an `ImportRow` as a write job carries them (`RowOutcome`)
+ROW_OUTCOME_FIELDS = (
+    "dealer_id", "batch_id", "number", "customer_id", "vehicle_id", "status", "problems",
+)  # fmt: skip
 
 
-def row_problems(rows: Iterable[ValidRow]) -> Iterator[tuple[int, list[RowError]]]:
-    """What the finishing step needs of checked rows besides their outcome: the problems of
-    each row that has some (or the errors that rejected it)."""
-    for row in rows:
-        if row.problems or row.errors:
-            yield row.number, row.problems or row.errors
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """What became of one row of a chunk, written with the chunk (`ImportRow`): its customer
+    entity and VIN, with their ids when they are known as the job is taken (a record new in
+    the chunk gets its id as the job is written), its status and its problems."""
+
+    number: int
+    entity: str | None  # None: rejected, or left out
+    customer_id: int | None
+    vin: str | None
+    vehicle_id: int | None
+    status: str
+    problems: list[dict[str, Any]] | None
+
+
+def _problems(row: ValidRow) -> list[dict[str, Any]] | None:
+    """A row's problems (or the errors that rejected it) as its `ImportRow` keeps them."""
+    found: list[RowError] = row.problems or row.errors
+    return [p.as_dict() for p in found] if found else None
 
 
 def jsonable(values: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +103,7 @@ class WriteJob:
     customer_ids: dict[str, int] = field(default_factory=dict)  # existing, or reserved/new
     vehicle_ids: dict[str, int] = field(default_factory=dict)  # VIN → id of new vehicles
     first_row: int | None = None  # the first valid row of the chunk (for a failure message)
+    outcomes: list[RowOutcome] = field(default_factory=list)  # each row's, written with it
     rows_done: int = 0  # progress once written
     analyze: bool = False  # refresh the lookup columns' statistics once written
 
@@ -117,16 +131,13 @@ class BatchWriter:
         self.reason = change_reason(batch)
         self.dealer = Dealer.objects.get(pk=batch.dealer_id)
         self.now = timezone.now()
-        # Of the chunk being written: the vehicles with writes per customer entity, each row's
-        # customer entity and VIN, the rows per customer entity (for deriving pinyin and
-        # scores once per customer) and what each row's checks derived
+        # Of the chunk being written: the vehicles with writes per customer entity, the rows
+        # per customer entity (for deriving pinyin and scores once per customer), what each
+        # row's checks derived, and what became of each row
         self.vehicles_of: dict[str, list[tuple[str, Planned]]] = {}
-        self._rows: list[tuple[int, str, str | None]] = []
         self.rows_of: dict[str, list[int]] = {}
         self.derived_of: dict[int, dict[str, Any]] = {}
-        #: each row's customer and vehicle, by row number (0: none)
-        self.row_customers = array("q")
-        self.row_vehicles = array("q")
+        self._outcomes: list[RowOutcome] = []
         self.created = 0
         self._analyze_at = ANALYZE_FIRST
 
@@ -137,19 +148,31 @@ class BatchWriter:
         # is every change a row makes to an earlier one: what writing needs is kept for this
         # chunk only
         self.vehicles_of = {}
-        self._rows = []
         self.rows_of = {}
         self.derived_of = {}
+        self._outcomes = []
+        statuses, customers, vehicles = self.plan.statuses, self.plan.customers, self.plan.vehicles
         for row in rows:
-            if row.errors or row.number not in self.plan.statuses:
+            status = statuses.get(row.number)
+            if status is None:
+                continue
+            if row.errors:
+                self._outcomes.append(
+                    RowOutcome(row.number, None, None, None, None, status, _problems(row))
+                )
                 continue
             key = row.entity
+            vin = row.vehicle.get("vin") if row.vehicle else None
+            self._outcomes.append(
+                RowOutcome(
+                    row.number, key, customers[key].existing_id, vin,
+                    vehicles[vin].existing_id if vin else None, status, _problems(row),
+                )
+            )  # fmt: skip
             self.rows_of.setdefault(key, []).append(row.number)
             if row.derived is not None:
                 self.derived_of[row.number] = row.derived
             touched[key] = None
-            vin = row.vehicle.get("vin") if row.vehicle else None
-            self._rows.append((row.number, key, vin))
             if vin:
                 # with the customer who owns it once the chunk is planned (a vehicle sold on
                 # moves to its new owner in `finish`; its writes go with the new owner)
@@ -173,7 +196,11 @@ class BatchWriter:
         """The writes of these customers as they are planned now. `lookups_follow`: the next
         chunks are matched by looking their keys up (not against records loaded already), so
         the statistics those lookups are planned with are refreshed as the tables grow."""
-        job = WriteJob(keys=keys, customers={}, vehicles={}, derived={}, rows_done=rows_done)
+        job = WriteJob(
+            keys=keys, customers={}, vehicles={}, derived={}, rows_done=rows_done,
+            outcomes=self._outcomes,
+        )  # fmt: skip
+        self._outcomes = []
         for key in keys:
             planned = self.plan.customers[key]
             job.customers[key] = _copy(planned)
@@ -213,24 +240,17 @@ class BatchWriter:
                 if vehicle.existing_id is None:
                     vehicle.existing_id = job.vehicle_ids[vin]
                 vehicle.settle()
-        customers, vehicles = self.row_customers, self.row_vehicles
-        for number, entity, row_vin in self._rows:
-            if number >= len(customers):
-                grow = bytes(8 * max(number + 1 - len(customers), len(customers) // 2))
-                customers.frombytes(grow)
-                vehicles.frombytes(grow)
-            customers[number] = plan.customers[entity].existing_id or 0
-            if row_vin:
-                vehicles[number] = plan.vehicles[row_vin].existing_id or 0
         # what the chunk's writes needed: its records are packed now (the job has its own)
-        self._rows, self.vehicles_of, self.rows_of, self.derived_of = [], {}, {}, {}
+        self.vehicles_of, self.rows_of, self.derived_of = {}, {}, {}
         plan.customers.settle_all()
         plan.vehicles.settle_all()
 
     def write(self, job: WriteJob) -> None:
-        """Write one job in a transaction of its own, with the batch's progress."""
+        """Write one job in a transaction of its own, with its rows' outcomes and the batch's
+        progress."""
         with transaction.atomic():
             self._write(job)
+            self._write_outcomes(job)
             ImportBatch.objects.filter(pk=self.batch.pk).update(rows_done=job.rows_done)
         if job.analyze:
             refresh_statistics(Customer, "dealer", "mobile", "id_number")
@@ -244,6 +264,28 @@ class BatchWriter:
             changes += self._write_customers(job, writes)
             changes += self._write_vehicles(job, writes)
         copy_insert(ImportChange, changes, set_pks=False)
+
+    def _write_outcomes(self, job: WriteJob) -> None:
+        """What became of each row of the job's chunk; the ids of the records the chunk made
+        are known now that they are written."""
+        dealer_id, batch_id = self.dealer.pk, self.batch.pk
+        customer_ids, vehicle_ids = job.customer_ids, job.vehicle_ids
+        copy_values(
+            ImportRow,
+            ROW_OUTCOME_FIELDS,
+            [
+                (
+                    dealer_id,
+                    batch_id,
+                    o.number,
+                    o.customer_id or (customer_ids[o.entity] if o.entity else None),
+                    o.vehicle_id or (vehicle_ids[o.vin] if o.vin else None),
+                    o.status,
+                    o.problems,
+                )  # fmt: skip
+                for o in job.outcomes
+            ],
+        )
 
     def _write_customers(self, job: WriteJob, writes: CustomerWrites) -> list[ImportChange]:
         """1. new customers, scored before they are inserted; 2. changed customers."""
@@ -359,10 +401,10 @@ class BatchWriter:
         a batch to name)."""
         return [{**v, "batch": v.get("batch") or self.batch.pk} for v in rejected]
 
-    def finish(self, problems: Mapping[int, list[RowError]]) -> None:
+    def finish(self) -> None:
         """Once every chunk is written: the numbers seen beside the contact numbers, the
-        households of people who share a number, the vehicles sold on, and what became of
-        each row (with its `problems`) — in one transaction, recorded for undo."""
+        households of people who share a number and the vehicles sold on, in one transaction,
+        recorded for undo."""
         plan = self.plan
         ids = _Ids(plan)
         changes: list[ImportChange] = []
@@ -413,29 +455,6 @@ class BatchWriter:
             for vehicle_id, before in moved:
                 changes.append(self._link_updated("vehicle", vehicle_id, {"customer_id": before}))
             copy_insert(ImportChange, changes, set_pks=False)
-            outcomes: list[ImportRow] = []
-            for number, status in plan.statuses.items():
-                # sent in slices: a million rows are not built at once
-                outcomes.append(self._row_outcome(number, status, problems.get(number)))
-                if len(outcomes) == ROW_OUTCOMES_COPY:
-                    copy_insert(ImportRow, outcomes, set_pks=False)
-                    outcomes = []
-            copy_insert(ImportRow, outcomes, set_pks=False)
-
-    def _row_outcome(self, number: int, status: str, problems: list[RowError] | None) -> ImportRow:
-        written = status != REJECTED and number < len(self.row_customers)
-        return build(
-            ImportRow,
-            {
-                "dealer_id": self.dealer.pk,
-                "batch_id": self.batch.pk,
-                "number": number,
-                "customer_id": (self.row_customers[number] or None) if written else None,
-                "vehicle_id": (self.row_vehicles[number] or None) if written else None,
-                "status": status,
-                "problems": [p.as_dict() for p in problems] if problems else None,
-            },
-        )
 
     def _link_updated(self, model: str, pk: int, before: dict[str, Any]) -> ImportChange:
         return build(

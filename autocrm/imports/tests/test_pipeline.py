@@ -23,7 +23,7 @@ from autocrm.imports.export import (
     RESULT_HEADER,
     rejected_rows_xlsx,
 )
-from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
+from autocrm.imports.models import ImportBatch, ImportRow, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, read_sheet
 from autocrm.imports.tests.files import csv_bytes, xlsx
 
@@ -312,6 +312,8 @@ def test_failure_mid_apply_leaves_nothing_written(cr_a, dealer_a, monkeypatch) -
     assert batch.status == ImportStatus.FAILED
     assert "from row 8 on: disk full" in batch.error_message
     assert dump(dealer_a) == before
+    with scope(dealer=dealer_a.pk):  # the outcomes of the rows written before it, gone too
+        assert not ImportRow.objects.filter(batch=batch).exists()
 
 
 def test_saved_source_mapping_is_reused(cr_a, dealer_a) -> None:
@@ -576,6 +578,8 @@ def test_failure_in_the_writer_thread_leaves_nothing_written(cr_a, dealer_a, mon
     assert "from row 12 on: disk full" in batch.error_message
     assert calls["n"] == 3  # the jobs after the failed one were skipped
     assert dump(dealer_a) == before
+    with scope(dealer=dealer_a.pk):
+        assert not ImportRow.objects.filter(batch=batch).exists()
 
 
 def test_an_import_that_raises_a_mileage_records_the_reading_and_undo_removes_it(
