@@ -521,7 +521,9 @@ class VehicleOwnership(models.Model):
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(no_db_index=["dealer"])
+    # Its history is read by period (`id`); indexes on the copies of the vehicle and the owner
+    # would only slow down every import, which opens a period for each vehicle it writes.
+    history = HistoricalRecords(no_db_index=["dealer", "vehicle", "customer"])
 
     class Meta:
         verbose_name = _("vehicle ownership")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,14 +205,17 @@ class Matcher:
     def _active(self) -> QuerySet[Customer]:
         return self._customers().filter(merged_into__isnull=True, is_active=True)
 
-    def load(self, rows: Sequence[ValidRow], seen: Callable[[str], bool] = lambda _n: False) -> (
-        None
-    ):  # fmt: skip
-        """Load what the rows may match. `seen(number)`: whether an earlier call had the number
-        (it is not looked up again; the caller knows the numbers of its earlier rows)."""
+    def load(self, rows: Sequence[ValidRow], numbers: Iterable[str] | None = None) -> None:
+        """Load what the rows may match: their VINs, ID numbers and numbers. `numbers`: the
+        rows' numbers to look up, when the caller knows better (numbers an earlier call had
+        are not looked up again); by default every number of the rows."""
         vins = {r.vehicle["vin"] for r in rows if r.vehicle and r.vehicle.get("vin")}
         id_numbers = {r.customer["id_number"] for r in rows if r.customer.get("id_number")}
-        numbers = {n for r in rows for _k, n, _raw in row_numbers(r.customer) if not seen(n)}
+        numbers = (
+            {n for r in rows for _k, n, _raw in row_numbers(r.customer)}
+            if numbers is None
+            else set(numbers)
+        )
         wanted_keys = len(vins) + len(id_numbers) + len(numbers)
         if self._whole_dealer_loaded:
             pass  # every key of the dealer's records is known
@@ -319,14 +322,27 @@ def plan_rows(rows: Sequence[ValidRow], matcher: Matcher, plan: Plan | None = No
     """Add the rows' effect to `plan` (rows in file order)."""
     plan = plan or Plan()
     file_keys = plan.file_keys
+    valid = [r for r in rows if not r.errors]
+    # each row's numbers with their file keys, found once
+    numbers_of = [row_numbers(r.customer) for r in valid]
+    keys_of = [[number_file_key(n) for _k, n, _raw in numbers] for numbers in numbers_of]
     # a number of an earlier chunk's row was looked up with that chunk
-    matcher.load([r for r in rows if not r.errors], seen=lambda n: number_file_key(n) in file_keys)
+    matcher.load(
+        valid,
+        numbers=[
+            n
+            for numbers, keys in zip(numbers_of, keys_of, strict=True)
+            for (_k, n, _raw), key in zip(numbers, keys, strict=True)
+            if key not in file_keys
+        ],
+    )
+    found = iter(zip(numbers_of, keys_of, strict=True))
     for row in rows:
         if row.errors:
             # left out at the user's choice (a row with problems), or without an identity
             plan.statuses[row.number] = SKIPPED if row.problems else REJECTED
             continue
-        _plan_row(row, matcher, plan)
+        _plan_row(row, *next(found), matcher, plan)
     return plan
 
 
@@ -344,7 +360,11 @@ def _entity(plan: Plan, matcher: Matcher, key: str) -> Planned:
 
 
 def _candidates(
-    row: ValidRow, numbers: list[tuple[str, str, str]], matcher: Matcher, plan: Plan
+    row: ValidRow,
+    numbers: list[tuple[str, str, str]],
+    keys: list[FileKey],
+    matcher: Matcher,
+    plan: Plan,
 ) -> list[tuple[str, str]]:
     """The customers the row could be, with what they share: ("id" | "number" | "vin", key);
     the ID number's first, then the numbers' (`numbers`: the row's), then the vehicle's
@@ -362,9 +382,9 @@ def _candidates(
         add(f"c{db_id}" if db_id else None, "id")
         for key in plan.holders(id_file_key(number)):
             add(key, "id")
-    for kind, phone, _raw in numbers:
+    for (kind, phone, _raw), key in zip(numbers, keys, strict=True):
         stored = matcher.customers_by_number.get(phone, ())
-        in_file = plan.holders(number_file_key(phone))
+        in_file = plan.holders(key)
         if (stored or in_file) and kind == "mobile" and is_suspicious_mobile(phone):
             continue  # a made-up number (13800138000) is typed for many people
         for db_id in stored:
@@ -386,10 +406,16 @@ def _owner_of_vin(plan: Plan, matcher: Matcher, vin: str) -> str | None:
     return f"c{stored['customer_id']}" if stored else None
 
 
-def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
+def _plan_row(
+    row: ValidRow,
+    numbers: list[tuple[str, str, str]],
+    keys: list[FileKey],
+    matcher: Matcher,
+    plan: Plan,
+) -> None:
+    """Plan one row: `numbers` are the row's (`row_numbers`), `keys` their file keys."""
     customer, vehicle = row.customer, row.vehicle
-    numbers = row_numbers(customer)
-    candidates = _candidates(row, numbers, matcher, plan)
+    candidates = _candidates(row, numbers, keys, matcher, plan)
     entity_key: str | None = None
     different: list[tuple[str, str]] = []  # (entity, shared number) of other people
     same: list[tuple[int, str]] = []  # (strength, entity) of the customers the row may be
@@ -442,7 +468,7 @@ def _plan_row(row: ValidRow, matcher: Matcher, plan: Plan) -> None:
         )  # fmt: skip
         kind = HouseholdKind.ORGANIZATION if organization else HouseholdKind.FAMILY
         plan.households.append(HouseholdLink(other_key, entity_key, number, kind))
-    _index(plan, entity_key, entity, customer, numbers)
+    _index(plan, entity_key, entity, customer, keys)
     if vehicle and vehicle.get("vin"):
         status = _plan_vehicle(row, matcher, plan, entity_key, status)
     row.entity = entity_key
@@ -470,15 +496,15 @@ def _index(
     key: str,
     entity: Planned,
     customer: dict[str, Any],
-    numbers: list[tuple[str, str, str]],
+    keys: list[FileKey],
 ) -> None:
     """Let later rows of the file find this customer by its ID number and every number (the
-    row's `numbers`)."""
+    file `keys` of the row's numbers)."""
     number = entity.values.get("id_number") or customer.get("id_number")
     if number:
         plan.add_holder(id_file_key(number), key)
-    for _kind, phone, _raw in numbers:
-        plan.add_holder(number_file_key(phone), key)
+    for file_key in keys:
+        plan.add_holder(file_key, key)
 
 
 def _plan_vehicle(row: ValidRow, matcher: Matcher, plan: Plan, entity_key: str, status: str) -> str:
