@@ -13,13 +13,13 @@ import io
 import pickle
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import PurePath
 from typing import Any
 
+import lz4.block
 from django.utils.translation import gettext as _
 
 from autocrm.imports import markup
@@ -41,7 +41,8 @@ STORE_MIN_ROWS = 20_000
 
 
 class RowStore(Sequence[list[Any]]):
-    """Rows kept as zlib-compressed pickles of `BLOCK` rows each: appended once while the file
+    """Rows kept as LZ4-compressed pickles of `BLOCK` rows each (LZ4: a fifth of zlib's time
+    to compress, a tenth to decompress, for a fifth more bytes): appended once while the file
     is read, then read by index or in order (a block is unpacked on demand and the last one
     kept). Forked validation workers inherit the blocks without copying them."""
 
@@ -63,13 +64,13 @@ class RowStore(Sequence[list[Any]]):
 
     def _seal(self) -> None:
         if self._pending:
-            self._blocks.append(zlib.compress(pickle.dumps(self._pending, protocol=5), 1))
+            self._blocks.append(lz4.block.compress(pickle.dumps(self._pending, protocol=5)))
             self._pending = []
 
     def _block(self, number: int) -> list[list[Any]]:
         if self._cached[0] != number:
             self._seal()
-            self._cached = (number, pickle.loads(zlib.decompress(self._blocks[number])))
+            self._cached = (number, pickle.loads(lz4.block.decompress(self._blocks[number])))
         return self._cached[1]
 
     def __len__(self) -> int:
@@ -87,7 +88,7 @@ class RowStore(Sequence[list[Any]]):
     def __iter__(self) -> Iterator[list[Any]]:
         self._seal()
         for number in range(len(self._blocks)):
-            yield from pickle.loads(zlib.decompress(self._blocks[number]))
+            yield from pickle.loads(lz4.block.decompress(self._blocks[number]))
 
 
 @dataclass
