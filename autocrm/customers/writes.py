@@ -9,7 +9,7 @@ of work closes, publish `customers_changed` once for every record whose quality 
 changed (quality re-scores them in one set-based refresh).
 
     with customer_writes(dealer_id=…, actor=…, reason=…, now=…) as writes:
-        created = writes.create_customers(values, scored=True)
+        ids = writes.create_customers(values, scored=True)
         writes.update_customers(changed, fields={"address", …})
         writes.create_vehicles(vehicle_values, source=MileageSource.IMPORT)
 """
@@ -29,6 +29,7 @@ from autocrm.core.bulk import (
     copy_history,
     copy_insert,
     insert_derived,
+    insert_values_with_history,
     insert_with_history,
     is_postgres,
 )
@@ -72,13 +73,14 @@ class CustomerWrites:
 
     def create_customers(
         self, values_list: Sequence[Mapping[str, Any]], *, scored: bool = False
-    ) -> list[Customer]:
-        """Insert new records with their "created" history rows. The actor is their creator
-        and, unless the values name another, the responsible staff member. `scored`: the
-        values carry the records' quality scores, computed by the same rules (the import's
-        validation workers do it), so they are not scored again."""
+    ) -> list[int]:
+        """Insert new records with their "created" history rows; returns their ids, in order.
+        The actor is their creator and, unless the values name another, the responsible staff
+        member. `scored`: the values carry the records' quality scores, computed by the same
+        rules (the import's validation workers do it), so they are not scored again. On
+        PostgreSQL, values that carry their ids (`next_ids`) go in as they are."""
         actor_id = self.actor.pk if self.actor is not None else None
-        created = []
+        rows = []
         for values in values_list:
             row = {
                 "dealer_id": self.dealer_id,
@@ -91,14 +93,21 @@ class CustomerWrites:
             }
             if "name_pinyin" not in row:
                 row.update(name_search_values(row.get("name", ""), row["kind"]))
-            created.append(build(Customer, row))
-        if created:
-            insert_with_history(
-                Customer, created, user=self.actor, reason=self.reason, date=self.now
-            )
-            ids = {c.pk for c in created}
-            (self.scored if scored else self.touched).update(ids)
-        return created
+            rows.append(row)
+        ids = self._insert(Customer, rows)
+        (self.scored if scored else self.touched).update(ids)
+        return ids
+
+    def _insert(self, model: type[Any], rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """New records of `model` with their "created" history rows; their ids, in order."""
+        if not rows:
+            return []
+        actor, reason, now = self.actor, self.reason, self.now
+        if is_postgres() and all(row.get("id") is not None for row in rows):
+            return insert_values_with_history(model, rows, user=actor, reason=reason, date=now)
+        created = [build(model, row) for row in rows]
+        insert_with_history(model, created, user=actor, reason=reason, date=now)
+        return [obj.pk for obj in created]
 
     def update_customers(
         self,
@@ -140,31 +149,30 @@ class CustomerWrites:
         *,
         source: str,
         how: str = OwnershipHow.ENTERED,
-    ) -> list[Vehicle]:
+    ) -> list[int]:
         """Insert new vehicles with their history rows, a mileage reading (from `source`) for
         each one whose mileage is known, and the owner's open period (`how` they came to own
-        it; bought here when the values say so)."""
-        created = [
-            build(Vehicle, {"dealer_id": self.dealer_id, "created_at": self.now, **values})
-            for values in values_list
-        ]
-        if created:
-            insert_with_history(
-                Vehicle, created, user=self.actor, reason=self.reason, date=self.now
-            )
-            if is_postgres():  # made by the server from the vehicles just written
-                self._first_of_vehicles([v.pk for v in created], source=source, how=how)
-            else:
-                self._readings(created, source=source)
-                self._open_periods(
-                    [
-                        (v.pk, v.customer_id, v.purchase_date,
-                         OwnershipHow.BOUGHT_HERE if v.bought_here else how)
-                        for v in created
-                    ]
-                )  # fmt: skip
-            self.touched.update(v.customer_id for v in created)
-        return created
+        it; bought here when the values say so); returns their ids, in order."""
+        rows = [{"dealer_id": self.dealer_id, "created_at": self.now, **v} for v in values_list]
+        if not rows:
+            return []
+        if is_postgres():  # the readings and periods made by the server from the vehicles
+            ids = self._insert(Vehicle, rows)
+            self._first_of_vehicles(ids, source=source, how=how)
+            self.touched.update(row["customer_id"] for row in rows)
+            return ids
+        created = [build(Vehicle, row) for row in rows]
+        insert_with_history(Vehicle, created, user=self.actor, reason=self.reason, date=self.now)
+        self._readings(created, source=source)
+        self._open_periods(
+            [
+                (v.pk, v.customer_id, v.purchase_date,
+                 OwnershipHow.BOUGHT_HERE if v.bought_here else how)
+                for v in created
+            ]
+        )  # fmt: skip
+        self.touched.update(v.customer_id for v in created)
+        return [v.pk for v in created]
 
     def _first_of_vehicles(self, ids: Sequence[int], *, source: str, how: str) -> None:
         """PostgreSQL: what `_readings` and `_open_periods` write for new vehicles, made by

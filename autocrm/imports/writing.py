@@ -318,10 +318,9 @@ class BatchWriter:
                 )
             rows.append({**values, **derived})
         created = writes.create_customers(rows, scored=True)
-        for key, customer in zip(new_keys, created, strict=True):
-            job.customer_ids[key] = customer.pk
+        job.customer_ids.update(zip(new_keys, created, strict=True))
         if created:
-            changes.append(self._created("customer", [c.pk for c in created]))
+            changes.append(self._created("customer", created))
         if upd_keys:
             by_id = Customer.objects.in_bulk([customers[k].existing_id for k in upd_keys])
             fields: set[str] = {"updated_at"}
@@ -365,8 +364,8 @@ class BatchWriter:
             new_rows, source=MileageSource.IMPORT, how=OwnershipHow.IMPORTED
         )
         if new_vehicles:
-            job.vehicle_ids.update(zip(new_vins, (v.pk for v in new_vehicles), strict=True))
-            changes.append(self._created("vehicle", [v.pk for v in new_vehicles]))
+            job.vehicle_ids.update(zip(new_vins, new_vehicles, strict=True))
+            changes.append(self._created("vehicle", new_vehicles))
         if upd_vehicles:
             by_id = Vehicle.objects.in_bulk([p.existing_id for p in upd_vehicles])
             objs = []

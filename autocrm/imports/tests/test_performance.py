@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import random
 
+import pytest
 from django.utils import timezone, translation
 
 from autocrm.imports import validation
@@ -147,6 +148,53 @@ def test_copy_insert_writes_the_history_bulk_create_with_history_writes(cr_a, de
             "+",
         )
         assert history.history_user_id is None and history.history_date == now
+
+
+@pytest.mark.postgres_only
+def test_records_inserted_as_values_equal_records_inserted_as_instances(cr_a, dealer_a) -> None:
+    """`insert_values_with_history` (values with reserved ids, no instances) writes the same
+    records and history rows as `insert_with_history` of instances built from those values,
+    defaults included; a record without its id, or with an unknown field, is refused."""
+    from django_scopes import scope
+
+    from autocrm.core.bulk import build, insert_values_with_history, insert_with_history, next_ids
+    from autocrm.customers.models import Customer
+
+    now = timezone.now()
+
+    def values(tag: str) -> list[dict]:
+        return [
+            {"dealer_id": dealer_a.pk, "name": f"{tag}王芳{i}", "mobile": f"+86137{i:08d}",
+             "quality_issues": [{"code": "x", "kind": "missing", "field": "f"}],
+             "rejected_values": [] if i else [{"field": "email", "value": "a@"}],
+             "birth_date": dt.date(1985, 2, 1 + i), "created_at": now, "updated_at": now}
+            for i in range(3)
+        ]  # fmt: skip
+
+    def state(ids: list[int]) -> list[tuple]:
+        skip = {"id", "history_id", "name", "mobile"}
+        return [
+            tuple((k, v) for k, v in sorted(row.items()) if k not in skip)
+            for model in (Customer, Customer.history.model)
+            for row in model.objects.filter(id__in=ids).order_by("id").values()
+        ]
+
+    with scope(dealer=dealer_a.pk):
+        as_values = values("a")
+        for row, pk in zip(as_values, next_ids(Customer, 3), strict=True):
+            row["id"] = pk
+        ours = insert_values_with_history(Customer, as_values, user=cr_a, reason="导入", date=now)
+        assert ours == [row["id"] for row in as_values]
+        theirs = [build(Customer, v) for v in values("b")]
+        insert_with_history(Customer, theirs, user=cr_a, reason="导入", date=now)
+        assert len(state(ours)) == 6
+        assert state(ours) == state([c.pk for c in theirs])
+        with pytest.raises(ValueError, match="primary key"):
+            insert_values_with_history(Customer, values("c"), user=cr_a, reason="", date=now)
+        with pytest.raises(TypeError, match="no_such_field"):
+            insert_values_with_history(
+                Customer, [{"id": 1, "no_such_field": 1}], user=cr_a, reason="", date=now
+            )
 
 
 def test_checked_rows_are_freed_without_a_garbage_collection() -> None:
