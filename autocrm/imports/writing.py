@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
@@ -45,8 +45,7 @@ ROW_OUTCOME_FIELDS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class RowOutcome:
+class RowOutcome(NamedTuple):
     """What became of one row of a chunk, written with the chunk (`ImportRow`): its customer
     entity and VIN, with their ids when they are known as the job is taken (a record new in
     the chunk gets its id as the job is written), its status and its problems."""
