@@ -167,7 +167,7 @@ def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[Val
     # The first rows here: loads the lazily built lookup tables (regions, phone metadata)
     # once, before the fork, instead of once in every worker.
     warm_up = validate_range(work, 0, PARALLEL_WARM_UP)
-    bounds = [(start, min(start + size, total)) for start in range(PARALLEL_WARM_UP, total, size)]
+    bounds = chunk_bounds(PARALLEL_WARM_UP, total, size, workers)
     _WORK = work
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
@@ -189,6 +189,22 @@ def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[Val
                 yield rows, stop - start
     finally:
         _WORK = None
+
+
+#: The last chunks of a file checked in parallel are this many times smaller
+TAIL_SPLIT = 4
+
+
+def chunk_bounds(start: int, stop: int, size: int, workers: int) -> list[tuple[int, int]]:
+    """The rows from `start` to `stop` in chunks of `size`, but the last `workers` chunks' worth
+    in chunks `TAIL_SPLIT` times smaller. The writing of the last chunks checked is what an
+    import waits for at its end, with nothing left to overlap it: 1.7 s of a 100,000-row
+    import, two chunks of 5,000 rows written one after the other once the workers were done."""
+    tail = max(start, stop - workers * size)
+    bounds = [(first, min(first + size, tail)) for first in range(start, tail, size)]
+    small = max(1, size // TAIL_SPLIT)
+    bounds += [(first, min(first + small, stop)) for first in range(tail, stop, small)]
+    return bounds
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import random
 
@@ -63,6 +64,18 @@ def test_parallel_validation_gives_the_sequential_result(monkeypatch) -> None:
     assert any(r.problems and not r.errors for r in parallel)
     assert len(sequential) == 60
     assert all((r.derived is None) == bool(r.errors) for r in parallel)
+
+
+def test_the_last_chunks_are_smaller_and_the_chunks_cover_every_row_once() -> None:
+    for start, stop, size, workers in ((20, 100_000, 5000, 2), (20, 9000, 5000, 2), (5, 6, 4, 4)):
+        bounds = validation.chunk_bounds(start, stop, size, workers)
+        assert bounds[0][0] == start and bounds[-1][1] == stop
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(bounds))  # contiguous, in order
+        assert all(0 < b - a <= size for a, b in bounds)
+    bounds = validation.chunk_bounds(20, 100_000, 5000, 2)
+    assert [b - a for a, b in bounds[:2]] == [5000, 5000]
+    # the last two chunks' worth in quarters: 10,000 rows in chunks of 1,250
+    assert [b - a for a, b in bounds[-8:]] == [1250] * 8 and bounds[-9][1] == 90_000
 
 
 def test_no_fork_while_other_threads_run(monkeypatch) -> None:
