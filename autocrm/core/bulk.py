@@ -293,6 +293,13 @@ def insert_with_history(
     return objs
 
 
+def id_array(pks: Iterable[int]) -> str:
+    """Primary keys as a PostgreSQL array literal, for `= ANY(%s::bigint[])`: psycopg adapts a
+    Python list element by element in Python (0.45 s for the few hundred thousand ids of a
+    100,000-row import's statements); the text is one join."""
+    return "{" + ",".join(map(str, map(int, pks))) + "}"
+
+
 def copy_history(
     model: type[Model], pks: Sequence[int], *, user: Any, reason: str, date: datetime
 ) -> None:
@@ -329,10 +336,11 @@ def copy_history(
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({targets}) "
         f"SELECT {sources} FROM {quote(model._meta.db_table)} "
-        f"WHERE {quote(model._meta.pk.column)} = ANY(%s) ORDER BY {quote(model._meta.pk.column)}"
+        f"WHERE {quote(model._meta.pk.column)} = ANY(%s::bigint[]) "
+        f"ORDER BY {quote(model._meta.pk.column)}"
     )
     with _connection().cursor() as cursor:
-        cursor.execute(sql, [*fixed_values, list(pks)])
+        cursor.execute(sql, [*fixed_values, id_array(pks)])
 
 
 def insert_derived(
@@ -358,9 +366,10 @@ def insert_derived(
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({targets}) "
         f"SELECT {', '.join(values.values())} FROM {quote(source._meta.db_table)} "
-        f"WHERE {source_pk} = ANY(%s){f' AND ({where})' if where else ''} ORDER BY {source_pk} "
+        f"WHERE {source_pk} = ANY(%s::bigint[]){f' AND ({where})' if where else ''} "
+        f"ORDER BY {source_pk} "
         f"RETURNING {quote(model._meta.pk.column)}"
     )
     with _connection().cursor() as cursor:
-        cursor.execute(sql, [*params, list(pks)])
+        cursor.execute(sql, [*params, id_array(pks)])
         return [row[0] for row in cursor.fetchall()]
