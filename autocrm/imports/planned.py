@@ -217,8 +217,12 @@ def _conversion(kinds: tuple[type, ...]) -> Conversion:
     return tuple(restore), tuple(converts)
 
 
+#: Which values of a record are packed, and how (index, to plain)
+Converts = tuple[tuple[int, Callable[[Any], Any]], ...]
 #: How each combination of value types is packed, and restored (`_conversion`)
-Conversion = tuple[tuple["Restore | None", ...], tuple[tuple[int, Callable[[Any], Any]], ...]]
+Conversion = tuple[tuple["Restore | None", ...], Converts]
+#: What a packed record's shape is found by: its names, value types and locked fields
+ShapeKey = tuple[tuple[str, ...], tuple[type, ...], frozenset[str]]
 _CONVERSIONS: dict[tuple[type, ...], Conversion] = {}
 
 
@@ -241,7 +245,7 @@ class Records:
     def __init__(self) -> None:
         self._live: dict[str, Planned] = {}
         self._packed: dict[str, bytes] = {}
-        self._shape_ids: dict[Shape, int] = {}
+        self._shape_ids: dict[ShapeKey, tuple[int, Converts]] = {}
         self._shapes: list[Shape] = []
         #: keys made or unpacked since the last `settle_all` (the ones it may pack)
         self._recent: dict[str, None] = {}
@@ -289,26 +293,34 @@ class Records:
         values = planned.values
         names = tuple(values)
         kinds = tuple(map(type, values.values()))
+        # one look-up of what the names, value types and locked fields make (a few dozen
+        # combinations in a file): its shape's id and how its values are packed
+        key = (names, kinds, frozenset(planned.locked))
+        known = self._shape_ids.get(key)
+        if known is None:
+            known = self._new_shape(key)
+        shape_id, converts = known
+        plain = list(values.values())
+        for index, to_plain in converts:
+            plain[index] = to_plain(plain[index])
+        return pickle.dumps(
+            (planned.existing_id, planned.owner, shape_id, tuple(plain)), pickle.HIGHEST_PROTOCOL
+        )
+
+    def _new_shape(self, key: ShapeKey) -> tuple[int | Shape, Converts]:
+        names, kinds, locked = key
         found = _CONVERSIONS.get(kinds)
         if found is None:
             found = _conversion(kinds)
             if len(_CONVERSIONS) < MAX_SHAPES:
                 _CONVERSIONS[kinds] = found
         restore, converts = found
-        plain = list(values.values())
-        for index, to_plain in converts:
-            plain[index] = to_plain(plain[index])
-        shape: Shape = (names, frozenset(planned.locked), restore)
-        shape_id: int | Shape | None = self._shape_ids.get(shape)
-        if shape_id is None:
-            if len(self._shapes) < MAX_SHAPES:
-                shape_id = self._shape_ids[shape] = len(self._shapes)
-                self._shapes.append(shape)
-            else:
-                shape_id = shape
-        return pickle.dumps(
-            (planned.existing_id, planned.owner, shape_id, tuple(plain)), pickle.HIGHEST_PROTOCOL
-        )
+        shape: Shape = (names, locked, restore)
+        if len(self._shapes) >= MAX_SHAPES:  # carried by each record of this shape
+            return shape, converts
+        known = self._shape_ids[key] = (len(self._shapes), converts)
+        self._shapes.append(shape)
+        return known
 
     def _unpack(self, key: str, packed: bytes) -> Planned:
         existing_id, owner, shape_id, plain = pickle.loads(packed)
