@@ -153,7 +153,9 @@ class RowValidator:
         self._cleaned: dict[str, dict[tuple[type, Any], Any] | None] = {
             key: {} for key in self.columns
         }
-        self._lookups = dict.fromkeys(self.columns, 0)
+        self._rows_cleaned = 0
+        #: Each header's first column index, to sort a row's errors in the file's order.
+        self._header_order = {h: i for i, h in reversed(list(enumerate(self.headers)))}
 
     def clean(self, key: str, value: Any) -> Any:
         """`clean_cell` of the column `key`, from the column's cache when the value was seen."""
@@ -166,18 +168,25 @@ class RowValidator:
         except TypeError:  # a value that cannot be a key
             return clean_cell(key, value, order=self.date_orders.get(key))
         if result is _UNSEEN:
-            try:
-                result = clean_cell(key, value, order=self.date_orders.get(key))
-            except CellError as exc:
-                result = exc.with_traceback(None)  # cached: not with the frames it came from
-            cache[seen] = result
-            lookups = self._lookups[key] = self._lookups[key] + 1
-            if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:
-                self._cleaned[key] = None  # mostly distinct values (mobiles, VINs)
-        else:
-            self._lookups[key] += 1
+            result = self._clean_unseen(key, value, seen, cache)
         if type(result) is CellError:
             raise CellError(result.message)
+        return result
+
+    def _clean_unseen(
+        self, key: str, value: Any, seen: tuple[type, Any], cache: dict[tuple[type, Any], Any]
+    ) -> Any:
+        """A value new to its column's cache: cleaned and kept (its error too). Hits are not
+        counted one by one: every row looks each column up once, so the rows validated so far
+        tell how many lookups the cache had."""
+        try:
+            result = clean_cell(key, value, order=self.date_orders.get(key))
+        except CellError as exc:
+            result = exc.with_traceback(None)  # cached: not with the frames it came from
+        cache[seen] = result
+        lookups = self._rows_cleaned
+        if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:
+            self._cleaned[key] = None  # mostly distinct values (mobiles, VINs)
         return result
 
     def _column_key(self, key: str) -> str:
@@ -359,7 +368,7 @@ class RowValidator:
                 ),
             ]  # fmt: skip
             result.problems = []
-        order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+        order = self._header_order
         for found in (result.errors, result.problems):
             if len(found) > 1:  # in the order of the file's columns
                 found.sort(key=lambda e: order.get(e.column, len(order)))
@@ -384,9 +393,11 @@ class RowValidator:
     ) -> tuple[dict[str, Any], set[str]]:
         cleaned: dict[str, Any] = {}
         bad: set[str] = set()
+        self._rows_cleaned += 1
+        clean, count = self.clean, len(cells)
         for key, index in self.columns.items():
             try:
-                cleaned[key] = self.clean(key, cells[index] if index < len(cells) else None)
+                cleaned[key] = clean(key, cells[index] if index < count else None)
             except CellError as exc:
                 bad.add(key)
                 self._problem(result, rejected, key, key, self.raw_of(cells, key), str(exc.message))
