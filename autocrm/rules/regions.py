@@ -319,6 +319,7 @@ def current_code(code: str) -> str:
     return parent_now if len(parent_now) == 6 else ""
 
 
+@functools.lru_cache(maxsize=65536)  # an import asks for the same few codes again and again
 def current_division(code: str) -> tuple[str, str, str]:
     """(province, city, district) names today of a 6-digit region code; "" where unknown.
 
