@@ -33,7 +33,7 @@ from autocrm.imports.columns import (
 from autocrm.imports.normalize import (
     DATE_KEYS,
     CellError,
-    clean_cell,
+    cell_cleaner,
     date_order,
     may_hold_several,
     phone_parts,
@@ -154,6 +154,10 @@ class RowValidator:
             key: {} for key in self.columns
         }
         self._rows_cleaned = 0
+        #: Per column, the function that cleans its cells (`clean_cell`'s choice, made once).
+        self._cleaners = {
+            key: cell_cleaner(key, order=self.date_orders.get(key)) for key in self.columns
+        }
         #: Each header's first column index, to sort a row's errors in the file's order.
         self._header_order = {h: i for i, h in reversed(list(enumerate(self.headers)))}
 
@@ -161,12 +165,12 @@ class RowValidator:
         """`clean_cell` of the column `key`, from the column's cache when the value was seen."""
         cache = self._cleaned[key]
         if cache is None:
-            return clean_cell(key, value, order=self.date_orders.get(key))
+            return self._cleaners[key](value)
         seen = (type(value), value)  # the type: True, 1 and 1.0 are equal keys
         try:
             result = cache.get(seen, _UNSEEN)
         except TypeError:  # a value that cannot be a key
-            return clean_cell(key, value, order=self.date_orders.get(key))
+            return self._cleaners[key](value)
         if result is _UNSEEN:
             result = self._clean_unseen(key, value, seen, cache)
         if type(result) is CellError:
@@ -180,7 +184,7 @@ class RowValidator:
         counted one by one: every row looks each column up once, so the rows validated so far
         tell how many lookups the cache had."""
         try:
-            result = clean_cell(key, value, order=self.date_orders.get(key))
+            result = self._cleaners[key](value)
         except CellError as exc:
             result = exc.with_traceback(None)  # cached: not with the frames it came from
         cache[seen] = result
@@ -395,9 +399,12 @@ class RowValidator:
         bad: set[str] = set()
         self._rows_cleaned += 1
         clean, count = self.clean, len(cells)
+        caches, cleaners = self._cleaned, self._cleaners
         for key, index in self.columns.items():
+            value = cells[index] if index < count else None
             try:
-                cleaned[key] = clean(key, cells[index] if index < count else None)
+                # a column without a cache (mostly distinct values) straight to its cleaner
+                cleaned[key] = cleaners[key](value) if caches[key] is None else clean(key, value)
             except CellError as exc:
                 bad.add(key)
                 self._problem(result, rejected, key, key, self.raw_of(cells, key), str(exc.message))
