@@ -162,7 +162,14 @@ _LEADING_NOISE_RE = re.compile(rf"^(?:中华人民共和国|中国)?\s*(?:\d{{6}
 
 
 def _skip(text: str) -> str:
+    # most texts start with no separator: no regular expression for them (`\s` is
+    # `str.isspace`)
+    if not text or not (text[0].isspace() or text[0] in _SEPARATOR_CHARS):
+        return text
     return _SEPARATORS_RE.sub("", text)
+
+
+_SEPARATOR_CHARS = frozenset(",;、/|")
 
 
 @dataclass(frozen=True)
@@ -326,7 +333,8 @@ def parse_address(value: str, *, near_province: str = "") -> Address:
     common Chinese address-writing conventions. Never raises.
     """
     text = clean_text(value)
-    text = _SPACE_NEAR_CJK_RE.sub("", text)
+    if " " in text:  # the only whitespace `clean_text` leaves
+        text = _SPACE_NEAR_CJK_RE.sub("", text)
     text = _skip(_LEADING_NOISE_RE.sub("", text, count=1))
     regions = division_tables()
 
