@@ -6,9 +6,10 @@ and returns the cleaned value; a value that cannot be understood raises `CellErr
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -388,6 +389,14 @@ CLEANERS = {
 
 
 DATE_KEYS = frozenset(key for key, cleaner in CLEANERS.items() if cleaner is a_date)
+
+
+def cell_cleaner(key: str, *, order: str | None = None) -> Callable[[Any], Any]:
+    """The function `clean_cell(key, value, order=order)` cleans a cell with, chosen once for a
+    column rather than for each of its cells."""
+    if order and key in DATE_KEYS:
+        return functools.partial(a_date, order=order)
+    return CLEANERS.get(key, text)
 
 
 def clean_cell(key: str, value: Any, *, order: str | None = None) -> Any:

@@ -33,7 +33,7 @@ from autocrm.imports.columns import (
 from autocrm.imports.normalize import (
     DATE_KEYS,
     CellError,
-    clean_cell,
+    cell_cleaner,
     date_order,
     may_hold_several,
     phone_parts,
@@ -164,31 +164,44 @@ class RowValidator:
         self._cleaned: dict[str, dict[tuple[type, Any], Any] | None] = {
             key: {} for key in self.columns
         }
-        self._lookups = dict.fromkeys(self.columns, 0)
+        self._rows_cleaned = 0
+        #: Per column, the function that cleans its cells (`clean_cell`'s choice, made once).
+        self._cleaners = {
+            key: cell_cleaner(key, order=self.date_orders.get(key)) for key in self.columns
+        }
+        #: Each header's first column index, to sort a row's errors in the file's order.
+        self._header_order = {h: i for i, h in reversed(list(enumerate(self.headers)))}
 
     def clean(self, key: str, value: Any) -> Any:
         """`clean_cell` of the column `key`, from the column's cache when the value was seen."""
         cache = self._cleaned[key]
         if cache is None:
-            return clean_cell(key, value, order=self.date_orders.get(key))
+            return self._cleaners[key](value)
         seen = (type(value), value)  # the type: True, 1 and 1.0 are equal keys
         try:
             result = cache.get(seen, _UNSEEN)
         except TypeError:  # a value that cannot be a key
-            return clean_cell(key, value, order=self.date_orders.get(key))
+            return self._cleaners[key](value)
         if result is _UNSEEN:
-            try:
-                result = clean_cell(key, value, order=self.date_orders.get(key))
-            except CellError as exc:
-                result = exc.with_traceback(None)  # cached: not with the frames it came from
-            cache[seen] = result
-            lookups = self._lookups[key] = self._lookups[key] + 1
-            if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:
-                self._cleaned[key] = None  # mostly distinct values (mobiles, VINs)
-        else:
-            self._lookups[key] += 1
+            result = self._clean_unseen(key, value, seen, cache)
         if type(result) is CellError:
             raise CellError(result.message)
+        return result
+
+    def _clean_unseen(
+        self, key: str, value: Any, seen: tuple[type, Any], cache: dict[tuple[type, Any], Any]
+    ) -> Any:
+        """A value new to its column's cache: cleaned and kept (its error too). Hits are not
+        counted one by one: every row looks each column up once, so the rows validated so far
+        tell how many lookups the cache had."""
+        try:
+            result = self._cleaners[key](value)
+        except CellError as exc:
+            result = exc.with_traceback(None)  # cached: not with the frames it came from
+        cache[seen] = result
+        lookups = self._rows_cleaned
+        if lookups >= _CACHE_TRIAL and len(cache) > lookups * _CACHE_MAX_DISTINCT:
+            self._cleaned[key] = None  # mostly distinct values (mobiles, VINs)
         return result
 
     def _column_key(self, key: str) -> str:
@@ -370,7 +383,7 @@ class RowValidator:
                 ),
             ]  # fmt: skip
             result.problems = []
-        order = {header: i for i, header in reversed(list(enumerate(self.headers)))}
+        order = self._header_order
         for found in (result.errors, result.problems):
             if len(found) > 1:  # in the order of the file's columns
                 found.sort(key=lambda e: order.get(e.column, len(order)))
@@ -395,9 +408,14 @@ class RowValidator:
     ) -> tuple[dict[str, Any], set[str]]:
         cleaned: dict[str, Any] = {}
         bad: set[str] = set()
+        self._rows_cleaned += 1
+        clean, count = self.clean, len(cells)
+        caches, cleaners = self._cleaned, self._cleaners
         for key, index in self.columns.items():
+            value = cells[index] if index < count else None
             try:
-                cleaned[key] = self.clean(key, cells[index] if index < len(cells) else None)
+                # a column without a cache (mostly distinct values) straight to its cleaner
+                cleaned[key] = cleaners[key](value) if caches[key] is None else clean(key, value)
             except CellError as exc:
                 bad.add(key)
                 self._problem(result, rejected, key, key, self.raw_of(cells, key), str(exc.message))

@@ -162,7 +162,14 @@ _LEADING_NOISE_RE = re.compile(rf"^(?:中华人民共和国|中国)?\s*(?:\d{{6}
 
 
 def _skip(text: str) -> str:
+    # most texts start with no separator: no regular expression for them (`\s` is
+    # `str.isspace`)
+    if not text or not (text[0].isspace() or text[0] in _SEPARATOR_CHARS):
+        return text
     return _SEPARATORS_RE.sub("", text)
+
+
+_SEPARATOR_CHARS = frozenset(",;、/|")
 
 
 @dataclass(frozen=True)
@@ -210,15 +217,25 @@ def _match_area(text: str, index: _Index) -> tuple[Area, int] | None:
 
 
 def _take_province(text: str) -> tuple[str, str]:
-    """Return (province code, remaining text); code "" when no province name starts ``text``."""
-    for alias, code, bare in PROVINCE_ALIASES:
-        if not text.startswith(alias):
+    """Return (province code, remaining text); code "" when no province name starts ``text``.
+
+    The longest alias that starts ``text`` (the first of `PROVINCE_ALIASES`, longest first),
+    found by looking its prefixes up rather than by trying each of the 71 aliases."""
+    size = len(text)
+    for length in _ALIAS_LENGTHS:
+        found = _ALIASES.get(text[:length]) if length <= size else None
+        if found is None:
             continue
-        if bare and _longer_area_name(text, len(alias)):
+        code, bare = found
+        if bare and _longer_area_name(text, length):
             # 吉林市..., 海南藏族自治州...: a city that starts with a province's short name
             return "", text
-        return code, text[len(alias) :]
+        return code, text[length:]
     return "", text
+
+
+_ALIASES = {alias: (code, bare) for alias, code, bare in PROVINCE_ALIASES}
+_ALIAS_LENGTHS = tuple(sorted({len(alias) for alias in _ALIASES}, reverse=True))
 
 
 def _longer_area_name(text: str, length: int) -> bool:
@@ -316,7 +333,8 @@ def parse_address(value: str, *, near_province: str = "") -> Address:
     common Chinese address-writing conventions. Never raises.
     """
     text = clean_text(value)
-    text = _SPACE_NEAR_CJK_RE.sub("", text)
+    if " " in text:  # the only whitespace `clean_text` leaves
+        text = _SPACE_NEAR_CJK_RE.sub("", text)
     text = _skip(_LEADING_NOISE_RE.sub("", text, count=1))
     regions = division_tables()
 

@@ -47,6 +47,11 @@ def id_check_digit(first17: str) -> str:
     """
     if not _SEVENTEEN_DIGITS_RE.fullmatch(first17):
         raise ValueError("first17 must be exactly 17 digits")
+    return _check_char(first17)
+
+
+def _check_char(first17: str) -> str:
+    """`id_check_digit` of 17 digits already checked to be digits."""
     total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK_CHARS[total % 11]
 
@@ -101,7 +106,7 @@ def validate_id_number(value: str, *, today: date | None = None) -> ResidentId:
             _("Enter a valid 18-character ID card number (17 digits and a digit or X)."),
             code="invalid_id_number",
         )
-    if id_check_digit(number[:17]) != number[17]:
+    if _check_char(number[:17]) != number[17]:  # 17 digits: `_ID_RE` matched
         raise ValidationError(
             _("This ID card number is not valid (the last character does not match)."),
             code="id_number_checksum",

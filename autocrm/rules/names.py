@@ -74,12 +74,18 @@ def given_name(name: str, kind: str = "person") -> str:
     name = (name or "").strip()
     if kind == "organization" or len(name) < 2:
         return ""
-    if not all("\u4e00" <= ch <= "\u9fff" for ch in name):
+    if not _ALL_CJK_RE.fullmatch(name):
         return ""
-    for surname in COMPOUND_SURNAMES:
-        if name.startswith(surname) and len(name) > len(surname):
-            return name[len(surname) :]
+    for length in _COMPOUND_LENGTHS:
+        if len(name) > length and name[:length] in _COMPOUND_SET:
+            return name[length:]
     return name[1:]
+
+
+_ALL_CJK_RE = re.compile("[\u4e00-\u9fff]+")
+_COMPOUND_SET = frozenset(COMPOUND_SURNAMES)
+#: Every compound surname has two characters: a name starts with at most one of them.
+_COMPOUND_LENGTHS = tuple(sorted({len(s) for s in COMPOUND_SURNAMES}))
 
 
 #: The stored fields derived from a customer's name, for search.

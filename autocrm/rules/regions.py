@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from stdnum import numdb
 
@@ -319,6 +320,7 @@ def current_code(code: str) -> str:
     return parent_now if len(parent_now) == 6 else ""
 
 
+@functools.lru_cache(maxsize=65536)  # an import asks for the same few codes again and again
 def current_division(code: str) -> tuple[str, str, str]:
     """(province, city, district) names today of a 6-digit region code; "" where unknown.
 
@@ -433,8 +435,7 @@ def lookup_region(code: str, year: int) -> str | None:
     The name is the one the place had when the ID card was issued (广东省深圳市宝安县 for
     440321 and a birth in 1985); ``current_division(code)`` gives today's (宝安区).
     """
-    db = numdb.get("cn/loc")
-    info = db.info(code)
+    info = _loc_info(code)
     if len(info) != 2 or "province" not in info[0][1] or "county" not in info[1][1]:
         return None
     province = info[0][1]["province"]
@@ -443,7 +444,7 @@ def lookup_region(code: str, year: int) -> str | None:
         return None
     parts = [province]
     if not code.endswith("00"):
-        prefecture_info = db.info(code[:4] + "00")
+        prefecture_info = _loc_info(code[:4] + "00")
         if len(prefecture_info) == 2 and "county" in prefecture_info[1][1]:
             prefecture = region_entry_name(prefecture_info[1][1]["county"], year)
             if prefecture:
@@ -454,6 +455,13 @@ def lookup_region(code: str, year: int) -> str | None:
         if part not in PSEUDO_REGION_NAMES and part not in name:
             name += part
     return name
+
+
+@functools.lru_cache(maxsize=65536)
+def _loc_info(code: str) -> Any:
+    """python-stdnum's ``cn/loc`` entries of a code (read only): its look-up scans the whole
+    table, and a code comes back with each birth year of the people registered there."""
+    return numdb.get("cn/loc").info(code)
 
 
 def id_region_province(id_number: str) -> str:

@@ -55,7 +55,11 @@ def vin_check_digit(vin: str) -> str:
     Source: ISO 3779 / 49 CFR 565.15; GB 16735-2019 (Road vehicles - VIN) annex on the check
     digit. Raises ValidationError (``vin_length`` / ``vin_characters``) on malformed input.
     """
-    compact = _compact_vin(vin)
+    return _check_digit(_compact_vin(vin))
+
+
+def _check_digit(compact: str) -> str:
+    """`vin_check_digit` of a VIN `_compact_vin` has already checked."""
     total = sum(map(operator.mul, map(_VIN_VALUES.__getitem__, compact), _VIN_WEIGHTS))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
@@ -70,7 +74,7 @@ def validate_vin(value: str) -> str:
     China.
     """
     vin = _compact_vin(value)
-    if vin[8] != vin_check_digit(vin):
+    if vin[8] != _check_digit(vin):  # compact already: not compacted and checked again
         raise ValidationError(
             _("This VIN is not valid: the check digit (9th character) does not match."),
             code="vin_check_digit",

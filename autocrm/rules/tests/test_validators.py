@@ -11,7 +11,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
-from autocrm.rules import phones
+from autocrm.rules import cn_phone_types, phones
 from autocrm.rules.email import validate_email
 from autocrm.rules.id_numbers import (
     ResidentId,
@@ -141,15 +141,19 @@ def test_normalize_mobile_turns_phonenumbers_exceptions_into_validation_error(mo
             phonenumbers.NumberParseException.NOT_A_NUMBER, "boom"
         )
 
-    monkeypatch.setattr(phones.PhoneMetadata, "metadata_for_region", boom)
-    assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
+    monkeypatch.setattr(phonenumbers.PhoneMetadata, "metadata_for_region", boom)
+    cn_phone_types._cn_descs.cache_clear()  # the CN patterns are read from the metadata once
+    try:
+        assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
+    finally:
+        cn_phone_types._cn_descs.cache_clear()
 
 
 def test_normalize_mobile_turns_unexpected_errors_into_validation_error(monkeypatch):
     def boom(*args, **kwargs):
         raise IndexError("metadata bug")
 
-    monkeypatch.setattr(phones.phonenumberutil, "_number_type_helper", boom)
+    monkeypatch.setattr(phones, "cn_number_type", boom)
     assert error_code(normalize_mobile, "13812345678") == "invalid_mobile"
 
 
@@ -762,3 +766,12 @@ def test_landline_fast_path_agrees_with_libphonenumber(national):
     assert phones._has_type(national, phones._FIXED_TYPES) == _libphonenumber_says(
         national, phones._FIXED_TYPES
     )
+
+
+@hypothesis_settings(max_examples=3000, database=None, deadline=None)
+@given(st.from_regex(r"[0-9]{0,13}", fullmatch=True))
+def test_cn_number_type_is_libphonenumbers(national):
+    """The CN patterns compiled once give libphonenumber's own verdict on every number."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    expected = phonenumbers.phonenumberutil._number_type_helper(national, metadata)
+    assert cn_phone_types.cn_number_type(national) == expected
