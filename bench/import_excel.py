@@ -14,7 +14,9 @@ bench/results/import_excel.json (bench/results/import_excel_<rows>.json for anot
 Targets (issue #12; ADR 0005 measured why the earlier "faster than openpyxl reads the file"
 cannot be met): at least 6,000 rows/s end to end on 100,000 rows (the figure before the
 identity rules), and a peak resident memory under 2 GB for the import process and under 2 GB
-for each validation worker, also at 1,000,000 rows. Exits 1 on a missed target.
+for each validation worker, also at 1,000,000 rows. Exits 1 on a missed target. This machine's
+speed varies twofold by the hour: `bench.import_paired` compares the import with an earlier
+commit's in alternating runs.
 """
 
 from __future__ import annotations
