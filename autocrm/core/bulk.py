@@ -176,19 +176,10 @@ def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> S
     if not is_postgres():
         return model._default_manager.bulk_create(objs, batch_size=BATCH)
     opts = model._meta
-    fields = [f for f in opts.concrete_fields if not f.primary_key]
-    values_of = _getter([f.attname for f in fields])
-    converters = [(i, c) for i, f in enumerate(fields) if (c := _converter(f))]
+    names = [f.attname for f in opts.concrete_fields if not f.primary_key]
+    values_of = _getter(names)
     if not set_pks:
-
-        def unnumbered() -> Iterable[list[Any]]:
-            for obj in objs:
-                row = list(values_of(obj))
-                for i, convert in converters:
-                    row[i] = convert(row[i])
-                yield row
-
-        _copy(model, fields, unnumbered())
+        copy_values(model, names, map(values_of, objs))
         return objs
     if any(obj.pk is None for obj in objs):
         ids = next_ids(model, len(objs))
@@ -198,22 +189,14 @@ def copy_insert(model: type[M], objs: Sequence[M], *, set_pks: bool = True) -> S
     for obj in objs:
         obj._state.adding = False
         obj._state.db = alias
-
-    def rows() -> Iterable[list[Any]]:
-        for obj in objs:
-            row = [obj.pk, *values_of(obj)]
-            for i, convert in converters:
-                row[i + 1] = convert(row[i + 1])
-            yield row
-
-    _copy(model, [opts.pk, *fields], rows())
+    copy_values(model, [opts.pk.attname, *names], ((obj.pk, *values_of(obj)) for obj in objs))
     return objs
 
 
 def copy_values(model: type[Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert plain rows (each the values of the fields `names`, by attname, in that order)
-    that nothing refers to afterwards: on PostgreSQL by COPY, without building an instance a
-    row; elsewhere through `bulk_create`."""
+    """Insert plain rows (each the values of the fields `names`, by attname, in that order):
+    on PostgreSQL by COPY, JSON sent as its text and everything else as psycopg adapts it;
+    elsewhere through `bulk_create` (primary keys, if any, as given)."""
     if not is_postgres():
         objs = [build(model, dict(zip(names, row, strict=True))) for row in rows]
         if objs:

@@ -402,6 +402,4 @@ def cell_cleaner(key: str, *, order: str | None = None) -> Callable[[Any], Any]:
 def clean_cell(key: str, value: Any, *, order: str | None = None) -> Any:
     """The cleaned value of one cell; for a date column, `order` ("dmy"/"mdy", from
     `date_order`) reads dates such as 05/11/2022 (see `a_date`)."""
-    if order and key in DATE_KEYS:
-        return a_date(value, order)
-    return CLEANERS.get(key, text)(value)
+    return cell_cleaner(key, order=order)(value)
