@@ -78,7 +78,12 @@ print(json.dumps({
     "machine_cpu_s": busy() - before,
     "import_cpu_s": after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime,
     "workers_cpu_s": workers.ru_utime + workers.ru_stime,
-}))
+}), flush=True)
+# Dropped at once, so that PostgreSQL's autovacuum of what this run wrote does not run during
+# the next run, the other commit's.
+from django.db import connections
+connections.close_all()
+drop_database(url)
 """
 
 

@@ -56,6 +56,10 @@ SPARSE_FKS = (
     "referred_by", "merged_into",
 )  # fmt: skip
 #: Foreign keys whose copies in the history table are not indexed.
+#: (Every history table here is also written without a database constraint on its author,
+#: `user_db_constraint=False`: the author is set by the code, Django's own deletion sets it to
+#: NULL when a staff member is deleted, and the constraint cost a look-up of the staff row for
+#: each history row, three for each row an import writes.)
 HISTORY_UNINDEXED = ["dealer", *SPARSE_FKS, "responsible_staff", "created_by"]
 
 
@@ -210,6 +214,7 @@ class Customer(models.Model):
         # History is read by record (`id`) and date; indexes on its copies of the foreign
         # keys would only slow down every write.
         no_db_index=HISTORY_UNINDEXED,
+        user_db_constraint=False,
     )
 
     class Meta:
@@ -277,7 +282,7 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords()
+    history = HistoricalRecords(user_db_constraint=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -312,7 +317,7 @@ class Vehicle(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(no_db_index=["dealer"])
+    history = HistoricalRecords(no_db_index=["dealer"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("vehicle")
@@ -446,7 +451,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(no_db_index=["dealer"])
+    history = HistoricalRecords(no_db_index=["dealer"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("household")
@@ -485,7 +490,7 @@ class HouseholdMember(models.Model):
     added_at = models.DateTimeField(_("added"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(no_db_index=["dealer"])
+    history = HistoricalRecords(no_db_index=["dealer"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("household member")
@@ -523,7 +528,9 @@ class VehicleOwnership(models.Model):
     objects = ScopedManager(dealer="dealer")
     # Its history is read by period (`id`); indexes on the copies of the vehicle and the owner
     # would only slow down every import, which opens a period for each vehicle it writes.
-    history = HistoricalRecords(no_db_index=["dealer", "vehicle", "customer"])
+    history = HistoricalRecords(
+        no_db_index=["dealer", "vehicle", "customer"], user_db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("vehicle ownership")

@@ -158,9 +158,8 @@ class ImportChange(models.Model):
 class ImportRow(models.Model):
     """What became of one sheet row: the customer (and vehicle) it went to, and its status.
 
-    Written by the apply in bulk; it lists the customers an import created or touched, tells
-    which rows an import put into one customer (the repair of wrong merges starts from it),
-    and keeps the result so the error workbook needs no second analysis.
+    Written by the apply in bulk, with each chunk; it lists the customers an import created or
+    touched and which rows it put into one customer, and keeps each row's result.
     """
 
     dealer = models.ForeignKey(Dealer, on_delete=models.CASCADE, db_index=False)
@@ -177,10 +176,9 @@ class ImportRow(models.Model):
     objects = ScopedManager(dealer="dealer")
 
     class Meta:
-        indexes = [
-            models.Index(fields=["batch", "number"], name="import_row_batch"),
-            models.Index(fields=["dealer", "customer_id"], name="import_row_customer"),
-        ]
+        # Read by batch only (the customers an import created, the undo); an index by
+        # customer would be written 100,000 times an import and read by nothing.
+        indexes = [models.Index(fields=["batch", "number"], name="import_row_batch")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.number} {self.status}"
