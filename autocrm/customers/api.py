@@ -78,7 +78,7 @@ class CustomerListCreateApi(CustomerApi):
     )
     def get(self, request: Request) -> Response:
         filters = self.validated(CustomerFilterSerializer, request.query_params)
-        queryset, _term = customer_queryset(**filters)
+        queryset, _term = customer_queryset(viewer=request.user, **filters)
         return self.paginated(queryset.prefetch_related("hobbies"), CustomerOutputSerializer)
 
     @extend_schema(

@@ -40,7 +40,7 @@ def _candidates(request: HttpRequest, customer: Customer, q: str) -> list[dict[s
     """Customers found by the search box (name, mobile, plate …), to link as the member."""
     if not q.strip():
         return []
-    qs, term = customer_queryset(q=q)
+    qs, term = customer_queryset(viewer=request.user, q=q)
     page = customer_page(qs.exclude(pk=customer.pk), term=term, page_size=CANDIDATES)
     return [
         {

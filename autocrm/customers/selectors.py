@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,10 @@ from django.utils import timezone
 from autocrm.core.models import Activity
 from autocrm.core.registry import Change, TimelineEntry, timeline_kind, timeline_sources
 from autocrm.customers.activity import MILEAGE, mileage_data, reading_time
-from autocrm.customers.choices import MileageSource
+from autocrm.customers.choices import MileageSource, PhoneKind
 from autocrm.customers.models import Contact, ContactPoint, Customer, MileageReading, Vehicle
 from autocrm.rules.search_terms import SearchTerm, classify_search
+from autocrm.tenancy.policies import Visibility, visibility
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000  # never count broad searches exactly (architecture.md)
@@ -50,34 +52,81 @@ def _vins_ending(tail: str) -> QuerySet[Vehicle]:
     return _vehicles_with_reversed_vin().filter(_vin_ends_with(tail))
 
 
-def _holders_of_number_ending(tail: str) -> list[int]:
-    """The customers holding another number (ContactPoint) that ends with `tail`: a prefix
-    search on the reversed number (the `contact_point_reversed` b-tree), as a list of ids."""
+def _holders_of_number_ending(tail: str, kinds: tuple[str, ...]) -> list[int]:
+    """The customers holding another number (ContactPoint) of these kinds that ends with
+    `tail`: a prefix search on the reversed number (the `contact_point_reversed` b-tree)."""
     points = ContactPoint.objects.annotate(number_reversed=Reverse("number")).filter(
-        number_reversed__startswith=tail[::-1]
+        number_reversed__startswith=tail[::-1], kind__in=kinds
     )
     return list(points.values_list("customer_id", flat=True)[:MAX_NUMBER_HOLDERS])
 
 
-def _holders_of_number(number: str) -> list[int]:
+def _holders_of_number(number: str, kinds: tuple[str, ...]) -> list[int]:
     """The customers holding `number` as another number (the `contact_point_number` b-tree)."""
-    points = ContactPoint.objects.filter(number=number)
+    points = ContactPoint.objects.filter(number=number, kind__in=kinds)
     return list(points.values_list("customer_id", flat=True)[:MAX_NUMBER_HOLDERS])
 
 
-def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
+def _seen_by(viewer: Any, rule: Visibility) -> Q | None:
+    """The customers whose value under `rule` the viewer sees in clear (None: none)."""
+    if rule is Visibility.ALL:
+        return Q()
+    if rule is Visibility.OWN:
+        return Q(responsible_staff_id=viewer.pk)
+    return None
+
+
+_NOTHING = Q(pk__in=[])
+#: The personal field whose masking rule a contact point of each kind follows
+_NUMBER_FIELDS = {PhoneKind.MOBILE: "mobile", PhoneKind.LANDLINE: "landline"}
+
+
+def _number_match(viewer: Any, mobile: Q, holders: Callable[[tuple[str, ...]], list[int]]) -> Q:
+    """Customers matched by a number: on their mobile (`mobile`, a filter on it) or on another
+    number they hold (`holders`: the ids of the holders of numbers of the given kinds).
+
+    Each only where the viewer sees that number in clear: a search never matches a record on
+    a value the viewer sees masked (issue #13), or a guess could be tested digit by digit
+    against the list (138****5678: is it 1381…5678? 1382…5678?)."""
+    found = _NOTHING
+    seen = _seen_by(viewer, visibility(viewer, "mobile"))
+    if seen is not None:
+        found |= mobile & seen
+    kinds_by_rule: dict[Visibility, list[str]] = {}
+    for kind, field in _NUMBER_FIELDS.items():
+        kinds_by_rule.setdefault(visibility(viewer, field), []).append(kind)
+    for rule, kinds in kinds_by_rule.items():
+        seen = _seen_by(viewer, rule)
+        ids = holders(tuple(kinds)) if seen is not None else []
+        if ids:
+            found |= Q(id__in=ids) & seen
+    return found
+
+
+def _apply_term(qs: QuerySet[Customer], term: SearchTerm, viewer: Any) -> QuerySet[Customer]:
     # A number is a contact point several people may share (domain.md §2): a mobile search
     # finds the customers whose other numbers match too. Those are read first, as a list of
     # ids ORed with the mobile's own index (ORed with a subquery, every customer is read).
     if term.kind == "mobile_last4":
+        # Every mask shows the last four digits (138****5678, 020****5678): matching on them
+        # reveals nothing the list does not show.
         return qs.filter(
-            Q(mobile_last4=term.value) | Q(id__in=_holders_of_number_ending(term.value))
+            Q(mobile_last4=term.value)
+            | Q(id__in=_holders_of_number_ending(term.value, tuple(PhoneKind.values)))
         )
     if term.kind == "mobile":
-        return qs.filter(Q(mobile=term.value) | Q(id__in=_holders_of_number(term.value)))
+        return qs.filter(
+            _number_match(
+                viewer, Q(mobile=term.value), lambda kinds: _holders_of_number(term.value, kinds)
+            )
+        )
     if term.kind == "mobile_fragment":
         return qs.filter(
-            Q(mobile__contains=term.value) | Q(id__in=_holders_of_number_ending(term.value))
+            _number_match(
+                viewer,
+                Q(mobile__contains=term.value),
+                lambda kinds: _holders_of_number_ending(term.value, kinds),
+            )
         )
     if term.kind == "vin":
         return qs.filter(id__in=Vehicle.objects.filter(vin=term.value).values("customer_id"))
@@ -89,8 +138,12 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
         owners = list(
             _vins_ending(term.value).values_list("customer_id", flat=True)[:MAX_VIN_OWNERS]
         )
-        holders = _holders_of_number_ending(term.value)
-        return qs.filter(Q(mobile__contains=term.value) | Q(id__in=owners + holders))
+        numbers = _number_match(
+            viewer,
+            Q(mobile__contains=term.value),
+            lambda kinds: _holders_of_number_ending(term.value, kinds),
+        )
+        return qs.filter(numbers | Q(id__in=owners) if owners else numbers)
     if term.kind == "plate_or_vin":
         vehicles = _vehicles_with_reversed_vin().filter(
             Q(plate_number__contains=term.value) | _vin_ends_with(term.value)
@@ -112,6 +165,7 @@ def _apply_term(qs: QuerySet[Customer], term: SearchTerm) -> QuerySet[Customer]:
 
 def customer_queryset(
     *,
+    viewer: Any,
     q: str = "",
     trade_relationship: int | None = None,
     nature: int | None = None,
@@ -124,7 +178,8 @@ def customer_queryset(
     unassigned: bool = False,
     customer_ids: Any = None,
 ) -> tuple[QuerySet[Customer], SearchTerm | None]:
-    """The dealer's customers matching a search string and filters (scope applies).
+    """The dealer's customers matching a search string and filters (scope applies), as
+    `viewer` may search them: never on a number it sees masked.
 
     `unassigned` keeps those no staff member is responsible for; `customer_ids` (ids, or a
     queryset of ids read as a subquery, e.g. another app's list filter) keeps those."""
@@ -137,7 +192,7 @@ def customer_queryset(
         qs = qs.filter(pk__in=customer_ids)
     term = classify_search(q)
     if term is not None:
-        qs = _apply_term(qs, term)
+        qs = _apply_term(qs, term, viewer)
     filters: dict[str, Any] = {
         "trade_relationship_id": trade_relationship,
         "nature_id": nature,

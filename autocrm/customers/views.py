@@ -84,6 +84,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     responsible = viewer.pk if staff_filter == "me" else _int(staff_filter)
     customer_ids, filter_labels = _registered_filters(request)
     qs, term = customer_queryset(
+        viewer=viewer,
         unassigned=can_assign and staff_filter == UNASSIGNED,
         customer_ids=customer_ids,
         q=params.get("q", ""),

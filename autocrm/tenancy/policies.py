@@ -64,15 +64,21 @@ ROLE_VISIBILITY: dict[str, dict[str, Visibility]] = {
 }
 
 
+def visibility(staff: Staff, field: str) -> Visibility:
+    """For which customers `staff` sees `field` in clear: all, its own, or none. A search
+    asks it too: it never matches a record on a value the viewer sees masked (issue #13)."""
+    if field not in PERSONAL_FIELDS:
+        return Visibility.ALL
+    if staff.is_superuser and staff.dealer_id is None and not staff.role:
+        return Visibility.NONE  # a bare superuser is an operator, not a dealership user
+    return ROLE_VISIBILITY.get(staff.role, {}).get(field, Visibility.NONE)
+
+
 def can_view_personal(staff: Staff, field: str, *, responsible_staff_id: int | None) -> bool:
     """True when `staff` may see `field` of a customer in clear."""
-    if field not in PERSONAL_FIELDS:
+    seen = visibility(staff, field)
+    if seen is Visibility.ALL:
         return True
-    if staff.is_superuser and staff.dealer_id is None and not staff.role:
-        return False  # a bare superuser is an operator, not a dealership user
-    visibility = ROLE_VISIBILITY.get(staff.role, {}).get(field, Visibility.NONE)
-    if visibility is Visibility.ALL:
-        return True
-    if visibility is Visibility.OWN:
+    if seen is Visibility.OWN:
         return responsible_staff_id is not None and responsible_staff_id == staff.pk
     return False

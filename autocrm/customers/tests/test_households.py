@@ -41,9 +41,9 @@ def wang(make_customer: Any, consultant_a: Any) -> Customer:
     return make_customer(consultant_a, name="王芳", mobile=MOBILE)
 
 
-def _found(dealer: Any, q: str) -> set[str]:
-    with scope(dealer=dealer.pk):
-        qs, _term = customer_queryset(q=q)
+def _found(viewer: Any, q: str) -> set[str]:
+    with scope(dealer=viewer.dealer_id):
+        qs, _term = customer_queryset(viewer=viewer, q=q)
         return set(qs.values_list("name", flat=True))
 
 
@@ -95,10 +95,10 @@ def test_a_shared_number_is_kept_on_both_and_found_by_search(
         assert {p.number for p in other_numbers(driver)} == {"+8613900001111"}
         assert {c.pk for c in sharing_number(zhang, "+8613900001111")} == {driver.pk}
     # a full number, its last four digits, a longer tail: everyone who holds it
-    assert _found(consultant_a.dealer, OTHER) == {"张伟", "刘强"}
-    assert _found(consultant_a.dealer, "1111") == {"张伟", "刘强"}
-    assert _found(consultant_a.dealer, "00001111") == {"张伟", "刘强"}
-    assert _found(consultant_a.dealer, MOBILE) == {"张伟"}  # the mobile search as before
+    assert _found(consultant_a, OTHER) == {"张伟", "刘强"}
+    assert _found(consultant_a, "1111") == {"张伟", "刘强"}
+    assert _found(consultant_a, "00001111") == {"张伟", "刘强"}
+    assert _found(consultant_a, MOBILE) == {"张伟"}  # the mobile search as before
 
 
 def test_another_dealers_numbers_are_not_found(
@@ -110,8 +110,8 @@ def test_another_dealers_numbers_are_not_found(
             dealer_id=other.dealer_id, customer=other, kind="mobile", number="+8613900001111",
             source="entry",
         )  # fmt: skip
-    assert _found(consultant_a.dealer, OTHER) == set()
-    assert _found(consultant_b.dealer, OTHER) == {"赵敏"}
+    assert _found(consultant_a, OTHER) == set()
+    assert _found(consultant_b, OTHER) == {"赵敏"}
 
 
 def test_bad_input_is_refused_at_its_field(consultant_a: Any, zhang: Customer) -> None:

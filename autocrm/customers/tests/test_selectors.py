@@ -90,7 +90,7 @@ def people(make_customer, consultant_a, consultant_a2, consultant_b, dict_entry,
 
 def names(people, dealer, scoped, **kwargs) -> set[str]:
     with scoped(dealer):
-        qs, _term = customer_queryset(**kwargs)
+        qs, _term = customer_queryset(viewer=dealer, **kwargs)
         return {c.name for c in qs}
 
 
@@ -129,7 +129,7 @@ def test_search(people, consultant_a, scoped, q, expected):
 @pytest.mark.django_db
 def test_search_returns_the_term(people, consultant_a, scoped):
     with scoped(consultant_a):
-        _qs, term = customer_queryset(q="5678")
+        _qs, term = customer_queryset(viewer=consultant_a, q="5678")
 
     assert term == SearchTerm("mobile_last4", "5678")
 
@@ -148,10 +148,10 @@ def test_search_by_plate_without_province(people, consultant_a, scoped):
 def test_search_never_crosses_the_dealer(people, consultant_a, consultant_b, scoped):
     assert names(people, consultant_b, scoped, q="5678") == {"张伟"}
     with scoped(consultant_b):
-        qs, _term = customer_queryset(q="13812345678")
+        qs, _term = customer_queryset(viewer=consultant_b, q="13812345678")
         assert list(qs.values_list("pk", flat=True)) == [people["B"].pk]
-        assert not customer_queryset(q=VIN)[0].exists()
-        assert not customer_queryset(q="粤B12345")[0].exists()
+        assert not customer_queryset(viewer=consultant_b, q=VIN)[0].exists()
+        assert not customer_queryset(viewer=consultant_b, q="粤B12345")[0].exists()
 
 
 @pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_inactive_customers_are_left_out_unless_asked(people, consultant_a, scop
 @pytest.mark.django_db
 def test_page_rows_carry_their_plates(people, consultant_a, scoped):
     with scoped(consultant_a):
-        qs, term = customer_queryset(q="zhang")
+        qs, term = customer_queryset(viewer=consultant_a, q="zhang")
         page = customer_page(qs, term=term)
 
     assert [(c.name, c.plates) for c in page.rows] == [("张小明", []), ("张伟", ["粤B12345"])]
@@ -218,7 +218,7 @@ def ids(page) -> list[int]:
 @pytest.mark.django_db
 def test_three_pages_forward_without_duplicates_or_omissions(sixty, dealer_a, scoped):
     with scoped(dealer_a):
-        qs, _term = customer_queryset()
+        qs, _term = customer_queryset(viewer=None)
         first = customer_page(qs, page_size=25)
         second = customer_page(qs, after=first.next_cursor, page_size=25)
         third = customer_page(qs, after=second.next_cursor, page_size=25)
@@ -235,7 +235,7 @@ def test_three_pages_forward_without_duplicates_or_omissions(sixty, dealer_a, sc
 @pytest.mark.django_db
 def test_prev_cursor_returns_the_previous_page(sixty, dealer_a, scoped):
     with scoped(dealer_a):
-        qs, _term = customer_queryset()
+        qs, _term = customer_queryset(viewer=None)
         first = customer_page(qs)
         second = customer_page(qs, after=first.next_cursor)
         third = customer_page(qs, after=second.next_cursor)
@@ -254,7 +254,7 @@ def test_prev_cursor_returns_the_previous_page(sixty, dealer_a, scoped):
 @pytest.mark.django_db
 def test_default_page_size_is_25(sixty, dealer_a, scoped):
     with scoped(dealer_a):
-        page = customer_page(customer_queryset()[0])
+        page = customer_page(customer_queryset(viewer=None)[0])
 
     assert selectors.PAGE_SIZE == 25
     assert ids(page) == sixty[:25]
@@ -263,7 +263,7 @@ def test_default_page_size_is_25(sixty, dealer_a, scoped):
 @pytest.mark.django_db
 def test_page_of_exactly_page_size_has_no_next(sixty, dealer_a, scoped):
     with scoped(dealer_a):
-        page = customer_page(customer_queryset()[0], page_size=60)
+        page = customer_page(customer_queryset(viewer=None)[0], page_size=60)
 
     assert len(page.rows) == 60
     assert page.next_cursor is None
@@ -277,7 +277,7 @@ def test_count_is_capped(sixty, dealer_a, scoped, monkeypatch, cap, count, cappe
     monkeypatch.setattr(selectors, "COUNT_CAP", cap)
 
     with scoped(dealer_a):
-        page = customer_page(customer_queryset()[0])
+        page = customer_page(customer_queryset(viewer=None)[0])
 
     assert (page.count, page.count_capped) == (count, capped)
     assert len(page.rows) == 25

@@ -110,7 +110,7 @@ def test_merge_moves_everything_and_unmerge_restores_every_row(
         # the change shows in the survivor's history
         assert survivor.history.first().history_change_reason.startswith("merge")
         # merged records disappear from lists and searches, even with inactive ones
-        listed, _term = customer_queryset(include_inactive=True)
+        listed, _term = customer_queryset(viewer=cr_a, include_inactive=True)
         assert copy.pk not in set(listed.values_list("id", flat=True))
         assert merge.moved and merge.removed  # the shared hobby row was removed
         services.customer_unmerge(actor=cr_a, merge=merge)
