@@ -97,8 +97,7 @@ def _number_match(viewer: Any, mobile: Q, holders: Callable[[tuple[str, ...]], l
         kinds_by_rule.setdefault(visibility(viewer, field), []).append(kind)
     for rule, kinds in kinds_by_rule.items():
         seen = _seen_by(viewer, rule)
-        ids = holders(tuple(kinds)) if seen is not None else []
-        if ids:
+        if seen is not None and (ids := holders(tuple(kinds))):
             found |= Q(id__in=ids) & seen
     return found
 
