@@ -21,10 +21,14 @@ from autocrm.customers.choices import (
     InteractionKind,
     MileageSource,
 )
-from autocrm.customers.presenters import personal_value
+from autocrm.customers.policies import customer_masked_fields
+from autocrm.customers.presenters import birth_date_display, gender_display, personal_value
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import PERSONAL_FIELDS, can_view_personal
+from autocrm.tenancy.policies import PERSONAL_FIELDS
+
+#: How a masked value read from another field shows in the form
+MASKED_DISPLAY = {"birth_date": birth_date_display, "gender": gender_display}
 
 
 def _blank(choices: Any) -> list[tuple[str, Any]]:
@@ -118,16 +122,20 @@ class CustomerForm(StyledForm):
         ).order_by("role", "username")
         # Whoever enters a new customer types every field; on an existing customer the
         # fields the role only sees masked are shown masked and cannot be changed.
-        self.masked_fields = [
-            f
-            for f in PERSONAL_FIELDS
-            if customer is not None
-            and not can_view_personal(viewer, f, responsible_staff_id=customer.responsible_staff_id)
-        ]
+        # The birth date and sex read from a masked ID number are hidden with it.
+        masked = customer_masked_fields(viewer, customer) if customer is not None else ()
+        self.masked_fields = [f for f in self.fields if f in masked]
         if customer is None:
             self.initial.setdefault("responsible_staff", viewer.pk)
         for name in self.masked_fields:
-            self.initial[name] = personal_value(viewer, customer, name)
+            if name in PERSONAL_FIELDS:
+                self.initial[name] = personal_value(viewer, customer, name)
+            else:  # shown as text: a date or choice widget cannot hold a mask
+                shown = MASKED_DISPLAY[name](viewer, customer)
+                self.fields[name] = forms.CharField(
+                    label=self.fields[name].label, required=False, initial=shown
+                )
+                self.initial[name] = shown
             self.fields[name].disabled = True
             self.fields[name].help_text = _("Hidden for your role.")
 

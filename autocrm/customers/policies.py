@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from autocrm.tenancy.policies import masked_fields
 from autocrm.tenancy.roles import DATA_STEWARD_ROLES, Role
 
 if TYPE_CHECKING:
@@ -39,3 +40,10 @@ def can_split_customers(staff: Staff) -> bool:
     """List the customers earlier imports merged wrongly and split them: the dealer's data
     stewards (customer relations and the managers), who also review duplicates."""
     return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def customer_masked_fields(viewer: Staff, customer: Any) -> frozenset[str]:
+    """The fields of `customer` the viewer sees masked, the values read from them included
+    (`tenancy.policies.masked_fields`): shown masked, and never changed by the viewer."""
+    held = {"id_number"} if customer.id_number else set()
+    return masked_fields(viewer, responsible_staff_id=customer.responsible_staff_id, held=held)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from autocrm.tenancy.masking import MASKERS, mask_address, mask_birth_date
+from autocrm.customers.policies import customer_masked_fields
+from autocrm.tenancy.masking import MASK, MASKERS, mask_address, mask_birth_date
 from autocrm.tenancy.policies import can_view_personal
 
 
@@ -25,9 +26,18 @@ def birth_date_display(viewer: Any, customer: Any) -> str:
     """The birth date is read from the ID card, so it follows the ID number's rule."""
     if customer.birth_date is None:
         return ""
-    if can_view_personal(viewer, "id_number", responsible_staff_id=customer.responsible_staff_id):
-        return customer.birth_date.isoformat()
-    return mask_birth_date(customer.birth_date)
+    if "birth_date" in customer_masked_fields(viewer, customer):
+        return mask_birth_date(customer.birth_date)
+    return customer.birth_date.isoformat()
+
+
+def gender_display(viewer: Any, customer: Any) -> str:
+    """The sex as the viewer may read it: hidden with the ID number it is read from."""
+    if not customer.gender:
+        return ""
+    if "gender" in customer_masked_fields(viewer, customer):
+        return MASK
+    return str(customer.get_gender_display())
 
 
 def contact_mobile(viewer: Any, customer: Any, mobile: str) -> str:

@@ -29,7 +29,9 @@ from autocrm.customers.choices import (
     QualityLevel,
 )
 from autocrm.customers.models import Contact, Customer, MileageReading, Vehicle
+from autocrm.customers.policies import customer_masked_fields
 from autocrm.customers.presenters import birth_date_display, contact_mobile, personal_value
+from autocrm.tenancy.masking import MASK
 
 
 def _text(**kwargs: Any) -> serializers.CharField:
@@ -67,7 +69,7 @@ class PersonalField(serializers.CharField):
 
 class BirthDateField(serializers.Field):
     """The birth date is read from the ID card, so it follows the ID number's rule: the
-    full date, or only the year ("1990-**-**") for a role that sees the ID masked."""
+    full date, or "****-**-**" for a role that sees the ID masked."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
@@ -75,6 +77,20 @@ class BirthDateField(serializers.Field):
 
     def to_representation(self, customer: Customer) -> str | None:
         return birth_date_display(_viewer(self), customer) or None
+
+
+class GenderField(serializers.Field):
+    """The sex ("M", "F" or ""), or "*" where it is read from an ID number the viewer sees
+    masked (digit 17 of the number)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, customer: Customer) -> str:
+        if customer.gender and "gender" in customer_masked_fields(_viewer(self), customer):
+            return MASK
+        return str(customer.gender)
 
 
 class QualityLevelField(serializers.ChoiceField):
@@ -117,7 +133,8 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
     email = PersonalField()
     address = PersonalField()
     id_number = PersonalField()
-    birth_date = BirthDateField(help_text="YYYY-MM-DD, or YYYY-**-** when masked.")
+    birth_date = BirthDateField(help_text="YYYY-MM-DD, or ****-**-** when masked.")
+    gender = GenderField(help_text='"M", "F" or ""; "*" when read from a masked ID number.')
     # Dictionary entries by id (declared, so no pick-list query runs outside a scope).
     trade_relationship = serializers.PrimaryKeyRelatedField(read_only=True)
     nature = serializers.PrimaryKeyRelatedField(read_only=True)

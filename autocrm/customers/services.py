@@ -45,12 +45,12 @@ from autocrm.customers.policies import (
     can_assign_customers,
     can_create_customer,
     can_edit_customer,
+    customer_masked_fields,
 )
 from autocrm.customers.writes import customer_writes
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
-from autocrm.tenancy.policies import PERSONAL_FIELDS, can_view_personal
 
 
 def _changed(customer: Customer) -> None:
@@ -131,15 +131,15 @@ def _check_dictionaries(customer_dealer_id: int, values: dict[str, Any]) -> None
         raise ValidationError(errors)
 
 
-def _refuse_masked_changes(
-    actor: Staff, data: Mapping[str, Any], *, responsible_staff_id: int | None
-) -> None:
-    """A field the actor only sees masked cannot be changed by the actor."""
+def _refuse_masked_changes(actor: Staff, data: Mapping[str, Any], customer: Customer) -> None:
+    """A field the actor only sees masked cannot be changed by the actor, nor a value read
+    from it (the birth date and sex of an ID number): the answer to a change would tell a
+    right guess from a wrong one ("does not match the ID number")."""
+    masked = customer_masked_fields(actor, customer)
     refused = {
         field: [ValidationError(_("Your role may not change this field."), code="masked")]
-        for field in PERSONAL_FIELDS
-        if field in data
-        and not can_view_personal(actor, field, responsible_staff_id=responsible_staff_id)
+        for field in data
+        if field in masked
     }
     if refused:
         raise ValidationError(refused)
@@ -176,7 +176,7 @@ def customer_create(*, actor: Staff, data: Mapping[str, Any]) -> Customer:
 def customer_update(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) -> Customer:
     """Change the fields present in `data`; the history keeps old → new with the actor."""
     _ensure_can_edit(actor, customer)
-    _refuse_masked_changes(actor, data, responsible_staff_id=customer.responsible_staff_id)
+    _refuse_masked_changes(actor, data, customer)
     kind = data.get("kind") or customer.kind
     data = dict(data)
     if ("id_type" in data) != ("id_number" in data):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from autocrm.core.registry import TimelineEntry, timeline_kind
 from autocrm.customers.choices import Channel, InteractionKind, MileageSource
 from autocrm.customers.models import Contact, Customer, Vehicle
+from autocrm.customers.policies import customer_masked_fields
 from autocrm.dictionaries.models import DictionaryEntry
-from autocrm.tenancy.masking import MASKERS, mask_address, mask_birth_date
+from autocrm.tenancy.masking import MASK, MASKERS, mask_address, mask_birth_date
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import can_view_personal
 
@@ -106,6 +107,7 @@ def timeline_rows(entries: list[TimelineEntry], *, viewer: Any, customer: Custom
         "staff": {s.pk: str(s) for s in Staff.objects.filter(pk__in=staff_ids)},
     }
     rows = []
+    masked = customer_masked_fields(viewer, customer)
     for entry in entries:
         model_key = entry.kind.split("_")[0]
         model = MODELS.get(model_key, Customer)
@@ -117,6 +119,9 @@ def timeline_rows(entries: list[TimelineEntry], *, viewer: Any, customer: Custom
             visible = can_view_personal(
                 viewer, field, responsible_staff_id=customer.responsible_staff_id
             )
+            if model is Customer and change.field == "gender" and "gender" in masked:
+                changes.append(ChangeRow(label=_label(model, change.field), old=MASK, new=MASK))
+                continue
             if change.field == "birth_date" and not visible:
                 changes.append(
                     ChangeRow(

@@ -37,6 +37,7 @@ from autocrm.customers.presenters import (
     birth_date_display,
     contact_mobile,
     display_mobile,
+    gender_display,
     personal_value,
 )
 from autocrm.customers.selectors import customer_page, customer_queryset, customer_timeline
@@ -213,6 +214,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     personal = {f: personal_value(viewer, customer, f) for f in PERSONAL_FIELDS}
     personal["mobile"] = display_mobile(personal["mobile"])
     personal["birth_date"] = birth_date_display(viewer, customer)
+    personal["gender"] = gender_display(viewer, customer)
     vehicles = list(customer.vehicles.prefetch_related("readings").order_by("-id"))
     contacts = [
         {"contact": c, "mobile": display_mobile(contact_mobile(viewer, customer, c.mobile))}

@@ -10,7 +10,12 @@ from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
 from autocrm.customers.models import Customer, Vehicle
-from autocrm.customers.presenters import birth_date_display, display_mobile, personal_value
+from autocrm.customers.presenters import (
+    birth_date_display,
+    display_mobile,
+    gender_display,
+    personal_value,
+)
 from autocrm.matching.models import (
     CandidateStatus,
     CrossDealerCandidate,
@@ -146,6 +151,8 @@ def _display(viewer: Any, customer: Customer, name: str) -> str:
         return display_mobile(value) if name == "mobile" else value
     if name == "birth_date":
         return birth_date_display(viewer, customer)
+    if name == "gender":
+        return gender_display(viewer, customer)
     value = getattr(customer, name)
     if value in (None, ""):
         return ""

@@ -54,10 +54,11 @@ def mask_address(address: str, *, keep: str = "") -> str:
 
 
 def mask_birth_date(value: object) -> str:
-    """1990-05-17 → 1990-**-**: the year (an age band) stays, the day that identifies goes."""
+    """1990-05-17 → ****-**-**: the birth date is digits 7-14 of the ID number, which its mask
+    hides, so none of it shows (the year alone left a few hundred guesses to the checksum)."""
     if not value:
         return "—"
-    return f"{str(value)[:4]}-**-**"
+    return "****-**-**"
 
 
 def mask_name(name: str) -> str:

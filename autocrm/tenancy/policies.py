@@ -7,6 +7,7 @@ HQ analysts never see personal data in clear (domain.md §9: HQ works on de-iden
 
 from __future__ import annotations
 
+from collections.abc import Container
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ if TYPE_CHECKING:
     from autocrm.tenancy.models import Staff
 
 PERSONAL_FIELDS = ("mobile", "landline", "email", "address", "id_number")
+#: Values read from a personal field, masked wherever it is (issue #13): the birth date and the
+#: sex are digits 7-14 and 17 of an ID number. The birth date always follows the ID number's
+#: rule (it is personal data on its own); the sex only on a record that holds an ID number.
+DERIVED_FROM = {"birth_date": ("id_number", False), "gender": ("id_number", True)}
 
 
 class Visibility(Enum):
@@ -82,3 +87,20 @@ def can_view_personal(staff: Staff, field: str, *, responsible_staff_id: int | N
     if seen is Visibility.OWN:
         return responsible_staff_id is not None and responsible_staff_id == staff.pk
     return False
+
+
+def masked_fields(
+    staff: Staff, *, responsible_staff_id: int | None, held: Container[str]
+) -> frozenset[str]:
+    """The fields of a customer that `staff` sees masked, and so may neither change nor test
+    a guess against: the personal fields of the role table, and the values derived from them
+    (`DERIVED_FROM`). `held`: the fields the record holds a value in."""
+    masked = {
+        field
+        for field in PERSONAL_FIELDS
+        if not can_view_personal(staff, field, responsible_staff_id=responsible_staff_id)
+    }
+    for field, (source, only_when_held) in DERIVED_FROM.items():
+        if source in masked and (not only_when_held or source in held):
+            masked.add(field)
+    return frozenset(masked)

@@ -368,10 +368,13 @@ def test_editor_roles_may_add_vehicles_to_any_customer(
     assert response.status_code == 201, response.json()
 
 
-def test_hq_sees_only_the_birth_year(api_client_for, consultant_a, hq_analyst, make_customer):
-    """The birth date comes from the ID card: HQ, which sees the ID masked, gets the year."""
+def test_hq_sees_neither_the_birth_date_nor_the_sex_of_a_masked_id(
+    api_client_for, consultant_a, hq_analyst, make_customer
+):
+    """Both are digits of the ID card number (issue #13): HQ, which sees the number masked,
+    sees neither (the year alone left a few hundred guesses to the checksum)."""
     customer = make_customer(consultant_a, name="赵敏", id_number="11010519491231002X")
     hq = api_client_for(hq_analyst).get(f"/api/customers/{customer.pk}/").json()
     own = api_client_for(consultant_a).get(f"/api/customers/{customer.pk}/").json()
-    assert hq["birth_date"] == "1949-**-**"
-    assert own["birth_date"] == "1949-12-31"
+    assert (hq["birth_date"], hq["gender"]) == ("****-**-**", "*")
+    assert (own["birth_date"], own["gender"]) == ("1949-12-31", "F")
