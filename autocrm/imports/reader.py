@@ -24,14 +24,19 @@ from django.utils.translation import gettext as _
 
 from autocrm.imports import markup
 from autocrm.imports.columns import match_header
+from autocrm.imports.errors import ImportFileError
+from autocrm.imports.limits import (
+    MAX_ROWS,
+    check_archive,
+    check_cells,
+    check_dimension,
+    check_table,
+    check_worksheet,
+)
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_SUFFIXES = (".csv", ".txt")
 HEADER_SCAN_ROWS = 20
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported; the message says why, in words staff understand."""
 
 
 #: From this many data rows on, a sheet's rows are kept in a `RowStore` (pickled and
@@ -182,7 +187,7 @@ def _calamine_candidates(workbook: Any) -> Iterator[_Candidate]:
 def _read_workbook(content: bytes) -> Iterable[list[Any]]:
     from python_calamine import CalamineWorkbook
 
-    pieces = _large_xlsx(content)
+    pieces = _checked_archive(content)
     if pieces is not None:
         try:
             return _choose(pieces.candidates())
@@ -337,7 +342,9 @@ def _read_csv(text: str) -> list[list[Any]]:
     if "\x00" in text:
         raise ImportFileError(_("The file is not a text CSV file."))
     try:
-        rows = list(csv.reader(io.StringIO(text), **_csv_format(text)))
+        # held to the row limit as it is read: 50 MB of line breaks are 50 million rows
+        rows = list(islice(csv.reader(io.StringIO(text), **_csv_format(text)), MAX_ROWS + 1))
+        check_table(len(rows), 0)
     except csv.Error as exc:
         raise ImportFileError(
             _("The CSV file could not be read (%(error)s).") % {"error": exc}
@@ -439,10 +446,13 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
             headers = stacked
     while headers and not headers[-1]:
         headers.pop()
+    check_table(first_data, len(headers))  # a text file's columns, before its rows are cut
+    data = _data_rows(chain(head[first_data:], rows), len(headers))
+    check_table(first_data + len(data), len(headers))
     return Sheet(
         header_row_number=header_index + 1,
         headers=headers,
-        rows=_data_rows(chain(head[first_data:], rows), len(headers)),
+        rows=data,
         first_row_number=first_data + 1,
     )
 
@@ -524,7 +534,8 @@ class _LargeXlsx:
         """The sheet's rows from A1, as `to_python(skip_empty_area=False)` gives them (widths
         may differ from piece to piece: the reader cuts or pads rows to the header)."""
         next_row = 0
-        for xml in self._slices(member):
+        for xml in self._slices(member, name):
+            check_cells(xml, name)
             sheet = self._piece(member, xml, name)
             if not sheet.height or sheet.start is None:
                 continue
@@ -538,7 +549,7 @@ class _LargeXlsx:
                 yield [*pad, *row] if pad else row
                 next_row += 1
 
-    def _slices(self, member: str) -> Iterator[bytes]:
+    def _slices(self, member: str, name: str) -> Iterator[bytes]:
         """Worksheets of at most about PIECE_BYTES of rows each: the sheet's own start (without
         its dimension, which would describe the whole sheet), whole rows, and the end tags."""
         with self.archive.open(member) as stream:
@@ -549,6 +560,7 @@ class _LargeXlsx:
                     return
                 data += more
             prefix_tag, empty = match.group(1), match.group(2)
+            check_dimension(data[: match.start()], name)
             head = _DIMENSION_RE.sub(b"", data[: match.start()]) + data[match.start() : match.end()]
             if empty:  # <sheetData/>: no rows
                 return
@@ -588,21 +600,37 @@ _EMPTY_SHEET = (
 )
 
 
-def _large_xlsx(content: bytes) -> _LargeXlsx | None:
-    """The workbook as a `_LargeXlsx` when it is an .xlsx with a worksheet of PIECE_MIN_BYTES
-    or more; None otherwise (read by calamine at once)."""
-    import posixpath
-    import xml.etree.ElementTree as ET
-
+def _checked_archive(content: bytes) -> _LargeXlsx | None:
+    """Check a zipped workbook (.xlsx, .xlsm, .xlsb, .ods) against the upload limits before
+    anything parses it (`limits`): the archive's sizes, and each .xlsx worksheet's declared
+    dimension, rectangle and cells. Returns the workbook as a `_LargeXlsx` when a worksheet
+    has PIECE_MIN_BYTES of XML or more (its pieces are checked as they are cut); None
+    otherwise (read by calamine at once)."""
     if not content.startswith(b"PK"):
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        if not any(
-            info.filename.startswith("xl/worksheets/") and info.file_size >= PIECE_MIN_BYTES
-            for info in archive.infolist()
-        ):
-            return None
+    except zipfile.BadZipFile:
+        return None
+    check_archive(archive)
+    sheets = _worksheets(archive)
+    if not sheets:
+        return None
+    if any(archive.getinfo(member).file_size >= PIECE_MIN_BYTES for _name, member in sheets):
+        return _LargeXlsx(archive, sheets)
+    for name, member in sheets:
+        if member.endswith(".xml"):
+            check_worksheet(archive.read(member), name)
+    return None
+
+
+def _worksheets(archive: zipfile.ZipFile) -> list[tuple[str, str]] | None:
+    """An .xlsx's worksheets as (name, member) in workbook order; None for another archive
+    (or one whose workbook part cannot be read: calamine says why)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    try:
         book = ET.fromstring(archive.read("xl/workbook.xml"))
         rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (zipfile.BadZipFile, KeyError, ET.ParseError):
@@ -621,4 +649,4 @@ def _large_xlsx(content: bytes) -> _LargeXlsx | None:
         if member not in archive.namelist():
             return None
         sheets.append((element.get("name", ""), member))
-    return _LargeXlsx(archive, sheets) if sheets else None
+    return sheets

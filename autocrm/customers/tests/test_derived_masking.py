@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.urls import reverse
 from django_scopes import scope
 
 from autocrm.customers.models import Customer
