@@ -23,10 +23,23 @@ python manage.py migrate --noinput
 python manage.py demo --customers "$DEMO_CUSTOMERS" --seed 42 --if-empty
 python manage.py collectstatic --noinput -v 0
 
+# Background work (checking an uploaded file, applying an import, duplicate detection) runs
+# in a huey consumer beside the web server, not inside a request: queued in var/huey.sqlite3
+# (or Redis with HUEY_REDIS_URL). HUEY_IMMEDIATE=1 runs it inline instead, as the tests do.
+export HUEY_IMMEDIATE="${HUEY_IMMEDIATE:-0}"
+consumer=""
+if [[ "$HUEY_IMMEDIATE" != "1" ]]; then
+  mkdir -p var
+  python manage.py run_huey --workers 2 --flush-locks >> var/huey.log 2>&1 &
+  consumer=$!
+  trap '[[ -n "$consumer" ]] && kill "$consumer" 2>/dev/null; wait' EXIT
+  trap 'exit 130' INT TERM
+fi
+
 echo
 echo "autocrm is running at http://127.0.0.1:${PORT}  (Ctrl+C to stop)"
 echo
-exec gunicorn autocrm.wsgi:application \
+gunicorn autocrm.wsgi:application \
   --bind "127.0.0.1:${PORT}" \
   --workers 2 \
   --threads 4 \

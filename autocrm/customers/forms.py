@@ -133,7 +133,10 @@ class CustomerForm(StyledForm):
             else:  # shown as text: a date or choice widget cannot hold a mask
                 shown = MASKED_DISPLAY[name](viewer, customer)
                 self.fields[name] = forms.CharField(
-                    label=self.fields[name].label, required=False, initial=shown
+                    label=self.fields[name].label,
+                    required=False,
+                    initial=shown,
+                    widget=forms.TextInput(attrs={"class": "form-control"}),
                 )
                 self.initial[name] = shown
             self.fields[name].disabled = True

@@ -4,7 +4,7 @@ what a batch keeps of it (counts, the first errors and notes)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -102,10 +102,14 @@ def analyse(
     today: date | None = None,
     staff_mapping: Mapping[str, int | None] | None = None,
     skip_problem_rows: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Analysis:
-    """Clean, validate and match every row (reads the database, writes nothing)."""
+    """Clean, validate and match every row (reads the database, writes nothing);
+    `progress` is told the rows checked as the check goes."""
     mapping = full_mapping(sheet, mapping)
-    rows = validate_rows(work_for(dealer_id, sheet, mapping, today, staff_mapping=staff_mapping))
+    rows = validate_rows(
+        work_for(dealer_id, sheet, mapping, today, staff_mapping=staff_mapping), progress
+    )
     if skip_problem_rows:
         leave_out_problem_rows(rows)
     plan = plan_rows(rows, Matcher(dealer_id))

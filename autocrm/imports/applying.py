@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from autocrm.core.bulk import is_postgres
 from autocrm.imports.analysis import Analysis, RowTally, batch_sheet, record_analysis
+from autocrm.imports.export import keep_report
 from autocrm.imports.matching import (
     Matcher,
     Plan,
@@ -84,6 +85,7 @@ def apply_rows(
         tally, plan = _write_chunks(actor, batch, chunks, covered, batch_size, progress)
         result = tally.analysis(sheet, batch.mapping, plan)
         record_analysis(batch, result)
+        keep_report(batch, result)
     except Exception as exc:  # noqa: BLE001 - any failure rolls the import back
         log.exception("import %s failed", batch.pk)
         _fail(batch, exc, progress)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from autocrm.imports.columns import TARGETS
@@ -96,6 +98,36 @@ def rejected_rows_xlsx(analysis: Any) -> bytes:
         error_col=error_col,
         warning_rows=frozenset(warning_rows),
     )
+
+
+def keep_report(batch: Any, analysis: Any) -> None:
+    """Keep the rows with errors and problems the last check found, as the workbook the
+    import page hands out (`rejected_rows_xlsx`), beside the uploaded file: downloading it
+    needs no second check of the file. None found: nothing kept. Sets `batch.report_path`."""
+    path = Path(settings.VAR_DIR) / "imports" / "reports" / f"{batch.pk}.xlsx"
+    if analysis.errors or getattr(analysis, "problems", None):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(rejected_rows_xlsx(analysis))
+        partial.replace(path)
+        batch.report_path = str(path)
+    else:
+        path.unlink(missing_ok=True)
+        batch.report_path = ""
+
+
+def kept_report(batch: Any) -> bytes | None:
+    """The workbook `keep_report` kept for the batch; an empty one (the headers only) when
+    its check found nothing to list; None when it was never kept (an import checked before
+    reports were kept: the caller checks the file again)."""
+    if batch.report_path:
+        try:
+            return Path(batch.report_path).read_bytes()
+        except OSError:
+            return None
+    if not (batch.count_rejected or batch.count_problems) and batch.headers:
+        return _write([], header_row=[*batch.headers, ERROR_HEADER, RESULT_HEADER], error_col=None)
+    return None
 
 
 def template_xlsx() -> bytes:

@@ -13,6 +13,7 @@ from autocrm.tenancy.models import Dealer
 
 
 class ImportStatus(models.TextChoices):
+    ANALYSING = "analysing", _("Checking the file")
     PREVIEWED = "previewed", _("Previewed")
     APPLYING = "applying", _("Applying")
     APPLIED = "applied", _("Applied")
@@ -101,6 +102,9 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     error_message = models.TextField(blank=True)
+    #: The rows with errors and problems of the last check, as the workbook to download
+    #: (`export.keep_report`): kept, so that the download needs no second check of the file
+    report_path = models.CharField(max_length=500, blank=True)
 
     objects = ScopedManager(dealer="dealer")
 
@@ -111,6 +115,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def was_read(self) -> bool:
+        """Whether the file was read (its header row found): a batch failed before is a
+        file that could not be checked, with nothing written."""
+        return bool(self.headers)
 
     @property
     def progress_percent(self) -> int:

@@ -124,17 +124,22 @@ def _cells(content: bytes, filename: str) -> Iterable[list[Any]]:
     over; on a tie the earlier sheet wins. Without any recognisable header the first sheet with
     data is returned, for `detect_header` to explain.
     """
+    check_file_type(content, filename)
+    if PurePath(filename).suffix.lower() in CSV_SUFFIXES:
+        return _read_csv(_decode_text(content))
+    return _read_workbook(content)
+
+
+def check_file_type(content: bytes, filename: str) -> None:
+    """What can be told without reading the file: it is not empty, and of a type imported."""
     suffix = PurePath(filename).suffix.lower()
     if not content:
         raise ImportFileError(_("The file is empty."))
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(_decode_text(content))
-    if suffix in SPREADSHEET_SUFFIXES:
-        return _read_workbook(content)
-    raise ImportFileError(
-        _("Unsupported file type %(suffix)s: upload an .xlsx, .xls or .csv file.")
-        % {"suffix": suffix or _("(none)")}
-    )
+    if suffix not in (*CSV_SUFFIXES, *SPREADSHEET_SUFFIXES):
+        raise ImportFileError(
+            _("Unsupported file type %(suffix)s: upload an .xlsx, .xls or .csv file.")
+            % {"suffix": suffix or _("(none)")}
+        )
 
 
 def _has_data(rows: Iterable[Sequence[Any]]) -> bool:

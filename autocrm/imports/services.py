@@ -22,15 +22,16 @@ from django.utils.translation import gettext as _
 from autocrm.imports.analysis import (
     Analysis,
     analyse,
-    batch_analysis,
+    batch_sheet,
     full_mapping,
     record_analysis,
 )
 from autocrm.imports.applying import WRITE_BATCH, apply_rows
 from autocrm.imports.columns import auto_mapping, header_signature
+from autocrm.imports.export import keep_report
 from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
 from autocrm.imports.policies import ensure_can_import
-from autocrm.imports.reader import Sheet, read_sheet
+from autocrm.imports.reader import ImportFileError, Sheet, check_file_type, read_sheet
 from autocrm.imports.validation import bulk_work
 from autocrm.tenancy.models import Staff
 
@@ -60,36 +61,126 @@ def import_preview(
     source: ImportSource | None = None,
     mapping: Sequence[str] | None = None,
 ) -> tuple[ImportBatch, Analysis]:
-    """Read and check a file; record a previewed batch. Customers are not touched.
+    """Read and check a file now (the command line's dry run); record a previewed batch.
+    Customers are not touched.
 
     The column mapping is, in order: the one given, the chosen saved source's, the saved
     source recognised by the header row, else the automatic one from the header names.
-    Raises ImportFileError when the file cannot be read.
+    Raises ImportFileError when the file cannot be read (the batch is kept, failed).
     """
-    ensure_can_import(actor)
+    batch = _uploaded(actor, content, filename, source)
     with bulk_work():
-        return _preview(actor, content, filename, source, mapping)
-
-
-def _preview(
-    actor: Staff,
-    content: bytes,
-    filename: str,
-    source: ImportSource | None,
-    mapping: Sequence[str] | None,
-) -> tuple[ImportBatch, Analysis]:
-    sheet = read_sheet(content, filename)
-    source, mapping = _mapping_for(actor, sheet, source, mapping)
-    analysis = analyse(
-        dealer_id=actor.own_dealer_id,
-        sheet=sheet,
-        mapping=mapping,
-        staff_mapping=source.staff_mapping if source is not None else None,
-    )
-    batch = _new_batch(actor, content, filename, sheet, analysis.mapping, source)
-    record_analysis(batch, analysis)
-    batch.save()
+        analysis = _analyse(actor, batch, mapping=mapping)
     return batch, analysis
+
+
+def import_upload(
+    *, actor: Staff, content: bytes, filename: str, source: ImportSource | None = None
+) -> ImportBatch:
+    """Keep an uploaded file and have it checked in the background (`tasks`): the upload
+    page answers at once and shows the check's progress; a file that cannot be read fails
+    its batch with the reason. Raises ImportFileError for an empty file or a file type that
+    cannot be imported."""
+    check_file_type(content, filename)
+    batch = _uploaded(actor, content, filename, source)
+    _check_later(actor, batch)
+    return batch
+
+
+def import_check(*, actor: Staff, batch: ImportBatch) -> None:
+    """Check a batch's file (the background task): read it, find its header row and mapping
+    (the first time), check every row with the progress on the batch, and record the preview.
+    A file that cannot be read fails the batch with the reason; nothing else is written."""
+    if batch.dealer_id != actor.dealer_id:
+        raise PermissionDenied
+    try:
+        with bulk_work():
+            _analyse(actor, batch, mapping=None)
+    except ImportFileError:
+        pass  # recorded on the batch by `_analyse`
+    except Exception as exc:  # noqa: BLE001 - any failure is the batch's, not the worker's
+        log.exception("checking import %s failed", batch.pk)
+        _failed(batch, _("The file could not be checked (%(error)s).") % {"error": exc})
+
+
+def _uploaded(
+    actor: Staff, content: bytes, filename: str, source: ImportSource | None
+) -> ImportBatch:
+    ensure_can_import(actor)
+    if source is not None and source.dealer_id != actor.dealer_id:
+        raise PermissionDenied
+    digest = hashlib.sha256(content).hexdigest()
+    return ImportBatch.objects.create(
+        dealer_id=actor.own_dealer_id,
+        uploaded_by=actor,
+        file_name=PurePath(filename).name[:255],
+        sha256=digest,
+        stored_path=str(_store_file(content, filename, digest)),
+        source=source,
+        status=ImportStatus.ANALYSING,
+        # the consultant names mapped for this source's earlier files
+        staff_mapping=dict(source.staff_mapping) if source is not None else {},
+    )
+
+
+def _check_later(actor: Staff, batch: ImportBatch) -> None:
+    """Mark the batch as being checked and queue its check (run at once when huey is
+    immediate, as in the tests)."""
+    from autocrm.imports.tasks import import_check_task
+
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.ANALYSING, rows_done=0)
+    batch.status, batch.rows_done = ImportStatus.ANALYSING, 0
+    import_check_task(batch.pk, actor.pk)
+
+
+def _failed(batch: ImportBatch, message: str) -> None:
+    batch.status = ImportStatus.FAILED
+    batch.error_message = message
+    batch.finished_at = timezone.now()
+    batch.save()
+
+
+#: How often (in rows) the check's progress is written to the batch
+PROGRESS_EVERY = 5_000
+
+
+def _analyse(actor: Staff, batch: ImportBatch, *, mapping: Sequence[str] | None) -> Analysis:
+    """Check the batch's file and record the preview on the batch (status previewed), the
+    rows with errors and problems kept as the workbook to download."""
+    try:
+        sheet = batch_sheet(batch)
+    except ImportFileError as exc:
+        _failed(batch, str(exc))
+        raise
+    if not batch.headers or mapping is not None:  # the first check: header row and mapping
+        source, chosen = _mapping_for(actor, sheet, batch.source, mapping)
+        batch.source, batch.mapping = source, chosen
+        batch.header_row, batch.headers = sheet.header_row_number, sheet.headers
+        if source is not None and not batch.staff_mapping:
+            batch.staff_mapping = dict(source.staff_mapping)
+    batch.rows_total, batch.rows_done = len(sheet.rows), 0
+    batch.save()
+    reported = [0]
+
+    def progress(done: int) -> None:
+        if done - reported[0] >= PROGRESS_EVERY:
+            reported[0] = done
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done)
+
+    analysis = analyse(
+        dealer_id=batch.dealer_id,
+        sheet=sheet,
+        mapping=batch.mapping,
+        staff_mapping=batch.staff_mapping,
+        progress=progress,
+    )
+    batch.mapping = analysis.mapping
+    record_analysis(batch, analysis)
+    keep_report(batch, analysis)
+    batch.status = ImportStatus.PREVIEWED
+    batch.rows_done = batch.rows_total
+    batch.save()
+    return analysis
 
 
 def _mapping_for(
@@ -161,20 +252,25 @@ def import_file(
         return apply_rows(actor, batch, WRITE_BATCH, sheet=sheet)
 
 
-@transaction.atomic
 def import_remap(
     *, actor: Staff, batch: ImportBatch, mapping: Sequence[str], save_as: str = ""
-) -> tuple[ImportBatch, Analysis]:
-    """Apply a corrected column mapping to a previewed batch; optionally save it as a named
-    source, reused automatically for files with the same header row."""
+) -> ImportBatch:
+    """Apply a corrected column mapping to a previewed batch, checked again in the
+    background; optionally save it as a named source, reused automatically for files with
+    the same header row."""
+    _remap(actor, batch, mapping, save_as)
+    _check_later(actor, batch)  # queued once the choice is stored
+    return batch
+
+
+@transaction.atomic
+def _remap(actor: Staff, batch: ImportBatch, mapping: Sequence[str], save_as: str) -> ImportBatch:
     _ensure_previewed(actor, batch)
     mapping = list(mapping)
     used = [key for key in mapping if key]
     if len(used) != len(set(used)):
         raise ValidationError(_("Each field can be mapped to one column only."))
     batch.mapping = mapping
-    analysis = batch_analysis(batch)
-    record_analysis(batch, analysis)
     if save_as.strip():
         source, _created = ImportSource.objects.update_or_create(
             dealer_id=batch.dealer_id,
@@ -190,7 +286,7 @@ def import_remap(
         )
         batch.source = source
     batch.save()
-    return batch, analysis
+    return batch
 
 
 def _ensure_previewed(actor: Staff, batch: ImportBatch) -> None:
@@ -199,15 +295,25 @@ def _ensure_previewed(actor: Staff, batch: ImportBatch) -> None:
         raise PermissionDenied
 
 
-@transaction.atomic
 def import_staff_map(
     *, actor: Staff, batch: ImportBatch, staff_mapping: Mapping[str, int | None]
-) -> tuple[ImportBatch, Analysis]:
+) -> ImportBatch:
+    """Map consultant names of a previewed file that are not staff here (`_staff_map`); the
+    rows are checked again in the background."""
+    _staff_map(actor, batch, staff_mapping)
+    _check_later(actor, batch)
+    return batch
+
+
+@transaction.atomic
+def _staff_map(
+    actor: Staff, batch: ImportBatch, staff_mapping: Mapping[str, int | None]
+) -> ImportBatch:
     """Map consultant names of a previewed file that are not staff here: each to a staff
     member of the dealer, or to None (the customers stay unassigned, the name kept on the
     record). Saved on the batch and on its source, so the next file of that source comes
     mapped (a file without a saved source gets one, named after the file); the rows are
-    checked again."""
+    checked again in the background."""
     _ensure_previewed(actor, batch)
     chosen = {str(name): staff_id for name, staff_id in staff_mapping.items()}
     wanted = {staff_id for staff_id in chosen.values() if staff_id is not None}
@@ -219,8 +325,6 @@ def import_staff_map(
     if wanted - known:
         raise ValidationError(_("Choose a staff member of this dealer."))
     batch.staff_mapping = {**batch.staff_mapping, **chosen}
-    analysis = batch_analysis(batch)
-    record_analysis(batch, analysis)
     source = batch.source
     if source is None:
         source, _created = ImportSource.objects.get_or_create(
@@ -238,7 +342,7 @@ def import_staff_map(
     source.updated_at = timezone.now()
     source.save(update_fields=["staff_mapping", "updated_at"])
     batch.save()
-    return batch, analysis
+    return batch
 
 
 def import_choose_problem_rows(*, actor: Staff, batch: ImportBatch, leave_out: bool) -> ImportBatch:

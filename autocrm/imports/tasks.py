@@ -1,4 +1,5 @@
-"""Background work of the import: applying a previewed file (huey; inline in development)."""
+"""Background work of the import: checking an uploaded file and applying a previewed one
+(huey: a consumer beside the web server in `make run`; inline when immediate, as in tests)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from huey.contrib.djhuey import db_task
 
 from autocrm.imports.applying import import_apply
 from autocrm.imports.models import ImportBatch
+from autocrm.imports.services import import_check
 from autocrm.tenancy.models import Staff
 
 
@@ -16,3 +18,11 @@ def import_apply_task(batch_id: int, actor_id: int) -> None:
     with scope(dealer=actor.dealer_id):
         batch = ImportBatch.objects.get(pk=batch_id, dealer_id=actor.dealer_id)
         import_apply(actor=actor, batch=batch)
+
+
+@db_task()
+def import_check_task(batch_id: int, actor_id: int) -> None:
+    actor = Staff.objects.get(pk=actor_id)
+    with scope(dealer=actor.dealer_id):
+        batch = ImportBatch.objects.get(pk=batch_id, dealer_id=actor.dealer_id)
+        import_check(actor=actor, batch=batch)

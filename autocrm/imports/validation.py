@@ -10,7 +10,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -137,8 +137,11 @@ def worker_count() -> int:
     return min(PARALLEL_WORKERS, os.cpu_count() or 1)
 
 
-def validate_rows(work: ValidationWork) -> list[ValidRow]:
-    """Validate every non-empty row, in file order.
+def validate_rows(
+    work: ValidationWork, progress: Callable[[int], None] | None = None
+) -> list[ValidRow]:
+    """Validate every non-empty row, in file order; `progress` is told the sheet rows done
+    after each chunk.
 
     Validation is pure Python work without database access, so a large file is split into
     chunks validated by forked worker processes (one per core); the results are the same as
@@ -146,7 +149,14 @@ def validate_rows(work: ValidationWork) -> list[ValidRow]:
     total = len(work.sheet.rows)
     workers = worker_count()
     step = max(1, min(PARALLEL_CHUNK, -(-(total - PARALLEL_WARM_UP) // max(workers, 1))))
-    return [row for rows, _done in validated_chunks(work, step) for row in rows]
+    valid: list[ValidRow] = []
+    done = 0
+    for rows, covered in validated_chunks(work, step):
+        valid.extend(rows)
+        done += covered
+        if progress is not None:
+            progress(done)
+    return valid
 
 
 def validated_chunks(work: ValidationWork, size: int) -> Iterator[tuple[list[ValidRow], int]]:

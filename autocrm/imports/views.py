@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -17,7 +18,12 @@ from autocrm.core.permissions import permission_required
 from autocrm.imports import services
 from autocrm.imports.analysis import MAX_STORED_ERRORS, batch_analysis
 from autocrm.imports.columns import TARGETS, target_choices
-from autocrm.imports.export import rejected_rows_xlsx, template_filename, template_xlsx
+from autocrm.imports.export import (
+    kept_report,
+    rejected_rows_xlsx,
+    template_filename,
+    template_xlsx,
+)
 from autocrm.imports.forms import UploadForm
 from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.policies import can_import_customers
@@ -57,7 +63,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         try:
-            batch, _analysis = services.import_preview(
+            batch = services.import_upload(
                 actor=request.user,
                 content=upload_file.read(),
                 filename=upload_file.name,
@@ -66,13 +72,15 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            return redirect("imports:preview", pk=batch.pk)
+            return redirect("imports:checking", pk=batch.pk)
     return render(request, "imports/upload.html", {"form": form, "nav_active": "imports"})
 
 
 @importer_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
+    if batch.status == ImportStatus.ANALYSING:
+        return redirect("imports:checking", pk=batch.pk)
     if batch.status != ImportStatus.PREVIEWED:
         return redirect("imports:detail", pk=batch.pk)
     if request.method == "POST":
@@ -90,6 +98,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("Column mapping applied."))
+            return redirect("imports:checking", pk=batch.pk)
         return redirect("imports:preview", pk=batch.pk)
     columns = [
         {"index": i, "header": header, "key": key}
@@ -148,6 +157,7 @@ def staff_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("Consultant mapping saved."))
+        return redirect("imports:checking", pk=batch.pk)
     return redirect("imports:preview", pk=batch.pk)
 
 
@@ -175,8 +185,33 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @importer_required
+def checking(request: HttpRequest, pk: int) -> HttpResponse:
+    """The check of an uploaded file, in the background: its progress until the preview is
+    ready (then the preview), or why the file could not be read."""
+    batch = import_get(actor=request.user, pk=pk)
+    if batch.status == ImportStatus.PREVIEWED:
+        done = reverse("imports:preview", args=[batch.pk])
+    elif batch.status != ImportStatus.ANALYSING and batch.was_read:
+        done = reverse("imports:detail", args=[batch.pk])
+    else:
+        done = ""
+    polled = bool(request.headers.get("HX-Request"))
+    if done:  # the page itself, not the partial it polls, goes on
+        if polled:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = done
+            return response
+        return redirect(done)
+    context = {"batch": batch, "nav_active": "imports"}
+    template = "imports/_checking.html" if polled else "imports/checking.html"
+    return render(request, template, context)
+
+
+@importer_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
+    if batch.status == ImportStatus.ANALYSING or not batch.was_read:
+        return redirect("imports:checking", pk=batch.pk)
     context = {
         "batch": batch,
         "nav_active": "imports",
@@ -193,13 +228,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @importer_required
 def rejected(request: HttpRequest, pk: int) -> HttpResponse:
     batch = import_get(actor=request.user, pk=pk)
-    try:
-        analysis = batch_analysis(batch)
-    except ImportFileError as exc:
-        messages.error(request, str(exc))
-        return redirect("imports:detail", pk=batch.pk)
     stem = batch.file_name.rsplit(".", 1)[0]
-    return _xlsx(rejected_rows_xlsx(analysis), f"{stem}-{_('rejected')}.xlsx")
+    content = kept_report(batch)
+    if content is None:  # checked before the reports were kept: check the file again
+        try:
+            content = rejected_rows_xlsx(batch_analysis(batch))
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            return redirect("imports:detail", pk=batch.pk)
+    return _xlsx(content, f"{stem}-{_('rejected')}.xlsx")
 
 
 @importer_required

@@ -202,9 +202,11 @@ def test_an_import_keeps_every_person_with_what_could_be_accepted(
     assert (batch.count_new, batch.count_problems, batch.count_rejected) == (4, 2, 1)
     assert batch.unknown_staff == {"老刘": 1, "小陈": 1}
     with scope(dealer=dealer_a.pk):
-        batch, analysis = services.import_staff_map(
+        batch = services.import_staff_map(
             actor=cr_a, batch=batch, staff_mapping={"老刘": consultant_a.pk, "小陈": None}
         )
+        batch.refresh_from_db()  # checked again (huey is immediate in the tests)
+        assert batch.status == "previewed"
         assert ImportSource.objects.get().staff_mapping == {"老刘": consultant_a.pk, "小陈": None}
         from autocrm.imports.applying import import_apply
 

@@ -321,10 +321,12 @@ def test_saved_source_mapping_is_reused(cr_a, dealer_a) -> None:
     batch, analysis = preview(cr_a, xlsx(rows), "dms.xlsx")
     assert batch.mapping == ["", "", "email"] and batch.count_rejected == 1
     with scope(dealer=dealer_a.pk):
-        batch, analysis = services.import_remap(
+        services.import_remap(
             actor=cr_a, batch=batch, mapping=["name", "mobile", "email"], save_as="DMS 导出"
         )
-    assert batch.count_new == 1 and analysis.errors == []
+        batch.refresh_from_db()  # checked again (huey is immediate in the tests)
+    assert batch.status == "previewed"
+    assert batch.count_new == 1 and batch.errors == [] and batch.report_path == ""
     again, _ = preview(cr_a, xlsx(rows), "dms2.xlsx")
     assert again.mapping == ["name", "mobile", "email"]
     assert again.source.name == "DMS 导出"
