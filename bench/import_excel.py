@@ -1,6 +1,6 @@
 """Excel import throughput and memory: a dirty .xlsx imported end to end into PostgreSQL.
 
-    python -m bench.import_excel [--rows 100000] [--seed 1] [--profile] [--keep-db]
+    python -m bench.import_excel [--rows 100000] [--seed 1] [--profile] [--keep-db] [--demo N]
 
 Generates a 20-column customer/vehicle export (realistic Chinese data from the demo
 generator's name and region lists, with typical dirt: full-width characters, stray spaces,
@@ -10,6 +10,9 @@ cell (the reference, in a fresh interpreter), then the full import — read, cle
 match, write with history and quality scores — into BENCH_IMPORT_DATABASE_URL (default a
 local `autocrm_bench_import` database, dropped and migrated empty first unless --keep-db). Writes
 bench/results/import_excel.json (bench/results/import_excel_<rows>.json for another size).
+`--demo 30` imports into a database shaped like a new user's instead: the demo dealership of 30
+customers loaded (and analyzed) first, the file imported into its first dealer
+(`import_excel_after_demo_30.json`); issue #13 found such an import quadratic.
 
 Targets (issue #12; ADR 0005 measured why the earlier "faster than openpyxl reads the file"
 cannot be met): at least 6,000 rows/s end to end on 100,000 rows (the figure before the
@@ -188,6 +191,15 @@ def main() -> int:
         help="import into the existing benchmark database (default: start from an empty one, "
         "so runs are comparable instead of slowing down as earlier runs' rows pile up)",
     )
+    parser.add_argument(
+        "--demo",
+        type=int,
+        default=0,
+        metavar="N",
+        help="import into a database shaped like a new user's: the demo dealership of N "
+        "customers loaded first (as `make run` does; its tables analyzed), the file imported "
+        "into its first dealer (issue #13: 30 customers made a 100,000-row import quadratic)",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_IMPORT_DATABASE_URL", DEFAULT_IMPORT_URL)
@@ -214,17 +226,24 @@ def main() -> int:
     reference_s, cells = openpyxl_read_apart(path)
     print(f"openpyxl read-only: {reference_s:.1f} s ({cells:,} cells)", file=sys.stderr)
 
+    if args.demo:
+        call_command("demo", customers=args.demo, seed=42, verbosity=0)
     with scopes_disabled():
-        group, _ = DealerGroup.objects.get_or_create(code="BENCHIMP", defaults={"name": "基准"})
-        code = f"IMP{int(time.time())}"
-        dealer = Dealer.objects.create(
-            code=code, group=group, name="导入基准4S店", brand="一汽-大众",
-            province="广东省", city="广州市", plate_prefix="粤A",
-        )  # fmt: skip
-        actor = Staff.objects.create(
-            username=f"import-bench-{code}", dealer=dealer, role=Role.CUSTOMER_RELATIONS,
-            display_name="导入基准",
-        )  # fmt: skip
+        if args.demo:
+            dealer = Dealer.objects.order_by("id").first()
+            actor = Staff.objects.filter(dealer=dealer, role=Role.CUSTOMER_RELATIONS).first()
+        else:
+            group, _ = DealerGroup.objects.get_or_create(code="BENCHIMP", defaults={"name": "基准"})
+            code = f"IMP{int(time.time())}"
+            dealer = Dealer.objects.create(
+                code=code, group=group, name="导入基准4S店", brand="一汽-大众",
+                province="广东省", city="广州市", plate_prefix="粤A",
+            )  # fmt: skip
+            actor = Staff.objects.create(
+                username=f"import-bench-{code}", dealer=dealer, role=Role.CUSTOMER_RELATIONS,
+                display_name="导入基准",
+            )  # fmt: skip
+        before = Customer.objects.filter(dealer=dealer).count()
     content = path.read_bytes()
     profiler = cProfile.Profile() if args.profile else None
     with scope(dealer=dealer.pk):
@@ -237,7 +256,7 @@ def main() -> int:
         if profiler:
             profiler.disable()
         import_s = time.perf_counter() - started
-        created = Customer.objects.filter(dealer=dealer).count()
+        created = Customer.objects.filter(dealer=dealer).count() - before
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
     assert batch.status == ImportStatus.APPLIED, batch.error_message
@@ -257,6 +276,7 @@ def main() -> int:
         },  # fmt: skip
         "customers_created": created,
         "database": "postgresql",
+        "demo_customers_first": args.demo,
         # ru_maxrss is in KiB on Linux; children: the largest of the validation workers
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
@@ -270,6 +290,8 @@ def main() -> int:
         and payload["peak_rss_worker_mb"] < TARGET_RSS_MB
     )
     name = "import_excel" if args.rows == 100_000 else f"import_excel_{args.rows}"
+    if args.demo:
+        name += f"_after_demo_{args.demo}"
     out = write_results(name, payload)
     print(
         f"openpyxl read {args.rows / reference_s:,.0f} rows/s ({reference_s:.1f} s); import "

@@ -163,9 +163,7 @@ def _write_chunks(
             plan_rows(chunk, matcher, plan)
             done += width
             rows_done = round(batch.rows_total * done / covered) if covered else 0
-            job = writer.take(
-                writer.add(chunk), chunk, rows_done, lookups_follow=matcher.looks_up_keys
-            )
+            job = writer.take(writer.add(chunk), chunk, rows_done)
             if threaded:  # written while the next chunk is planned
                 # started once the first chunk is here: validation has forked its workers
                 thread = thread or WriterThread(writer)

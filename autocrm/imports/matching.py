@@ -191,11 +191,6 @@ class Matcher:
         self._dealer_customers: int | None = None
         self._whole_dealer_loaded = False
 
-    @property
-    def looks_up_keys(self) -> bool:
-        """False once the dealer's records are all loaded: no more lookups to plan."""
-        return not self._whole_dealer_loaded
-
     def _customers(self) -> QuerySet[Customer]:
         return Customer.objects.filter(dealer_id=self.dealer_id, id__lte=self.last_customer_id)
 

@@ -26,6 +26,7 @@ from autocrm.imports.export import (
 from autocrm.imports.models import ImportBatch, ImportRow, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, read_sheet
 from autocrm.imports.tests.files import csv_bytes, xlsx
+from autocrm.rules.vehicles import vin_check_digit
 
 VIN1, VIN2, VIN3 = "LSVAM4187C2184847", "LFV2A21K9F3000001", "LSGBC5344EG000002"
 ID1 = "440305199003071236"
@@ -688,3 +689,37 @@ def test_identity_links_across_write_batches_give_the_one_batch_result(cr_a, dea
     assert (VIN1, "张伟", False) in periods and (VIN1, "赵磊", True) in periods
     assert (VIN1, "赵磊") in owners
     assert ("李娜", "+8613912345679", "ln@example.com") in customers
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_an_import_into_a_young_database_keeps_the_statistics_fresh(
+    cr_a, dealer_a, make_customer, monkeypatch
+) -> None:
+    """Issue #13: a database given a small demo (its tables analyzed at 30 rows) planned each
+    foreign-key check of the import's mileage readings as a read of the whole vehicle table.
+    As the import grows the tables, PostgreSQL is told: its estimate follows the rows."""
+    from django.db import connection
+
+
+    for i in range(30):
+        make_customer(cr_a, name=f"老客户{i}", mobile=f"1370000{i:04d}")
+    tables = [Customer._meta.db_table, Vehicle._meta.db_table, MileageReading._meta.db_table]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')
+    monkeypatch.setattr(writing, "ANALYZE_FIRST", 200)
+    monkeypatch.setattr(services, "WRITE_BATCH", 250)
+    rows = [["客户姓名", "手机号码", "车架号", "行驶里程"]]
+    for i in range(2_000):
+        vin = f"LFV2A21K{i:09d}"
+        vin = vin[:8] + vin_check_digit(vin) + vin[9:]
+        rows.append([f"客户{i}", f"139{i:08d}", vin, 1000 + i])
+    with scope(dealer=dealer_a.pk):
+        batch, _ = services.import_file(actor=cr_a, content=xlsx(rows), filename="young.xlsx")
+    assert batch.status == ImportStatus.APPLIED and batch.count_new == 2_000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [tables])
+        estimates = dict(cursor.fetchall())
+    # refreshed at 200 and 800 created: the planner knows of hundreds, not 30
+    assert all(estimates[table] >= 800 for table in tables), estimates
