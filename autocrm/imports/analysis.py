@@ -17,6 +17,7 @@ from autocrm.imports.matching import (
     plan_rows,
 )
 from autocrm.imports.models import ImportBatch
+from autocrm.imports.policies import import_masked_fields
 from autocrm.imports.reader import ImportFileError, Sheet, read_sheet
 from autocrm.imports.rows import RowError, ValidRow
 from autocrm.imports.validation import leave_out_problem_rows, validate_rows, work_for
@@ -103,16 +104,18 @@ def analyse(
     staff_mapping: Mapping[str, int | None] | None = None,
     skip_problem_rows: bool = False,
     progress: Callable[[int], None] | None = None,
+    masked: frozenset[str] = frozenset(),
 ) -> Analysis:
     """Clean, validate and match every row (reads the database, writes nothing);
-    `progress` is told the rows checked as the check goes."""
+    `progress` is told the rows checked as the check goes, `masked` the fields the importer
+    may not change on stored customers (`policies.import_masked_fields`)."""
     mapping = full_mapping(sheet, mapping)
     rows = validate_rows(
         work_for(dealer_id, sheet, mapping, today, staff_mapping=staff_mapping), progress
     )
     if skip_problem_rows:
         leave_out_problem_rows(rows)
-    plan = plan_rows(rows, Matcher(dealer_id))
+    plan = plan_rows(rows, Matcher(dealer_id), Plan(masked=masked))
     result = analysis_of(sheet, mapping, rows, plan)
     result.staff_mapping = dict(staff_mapping or {})
     return result
@@ -160,10 +163,12 @@ def batch_sheet(batch: ImportBatch) -> Sheet:
 
 
 def batch_analysis(batch: ImportBatch) -> Analysis:
+    uploader = batch.uploaded_by
     return analyse(
         dealer_id=batch.dealer_id,
         sheet=batch_sheet(batch),
         mapping=batch.mapping,
         staff_mapping=batch.staff_mapping,
         skip_problem_rows=batch.skip_problem_rows,
+        masked=import_masked_fields(uploader) if uploader is not None else frozenset(),
     )

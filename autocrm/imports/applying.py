@@ -21,7 +21,7 @@ from autocrm.imports.matching import (
     plan_rows,
 )
 from autocrm.imports.models import ImportBatch, ImportStatus
-from autocrm.imports.policies import ensure_can_import
+from autocrm.imports.policies import ensure_can_import, import_masked_fields
 from autocrm.imports.reader import Sheet
 from autocrm.imports.rows import ValidRow
 from autocrm.imports.undo import import_rollback
@@ -144,7 +144,7 @@ def _write_chunks(
 ) -> tuple[RowTally, Plan]:
     """3. Each chunk matched against the records as they are now and written in its own
     transaction: on PostgreSQL by a writer thread while the next chunk is planned."""
-    plan = Plan()
+    plan = Plan(masked=import_masked_fields(actor))
     matcher = Matcher(batch.dealer_id)
     threaded = can_write_in_thread() and covered > batch_size
     writer = BatchWriter(batch=batch, actor=actor, plan=plan, reserve_ids=is_postgres())

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -123,6 +123,8 @@ class Plan:
     #: file keys (`id_file_key`, `number_file_key`) → customer entities: one entity key, or a
     #: tuple of several (one key is most keys' case: no container for it)
     file_keys: dict[FileKey, str | tuple[str, ...]] = field(default_factory=dict)
+    #: Fields the importer may not change on a stored customer (`import_masked_fields`)
+    masked: frozenset[str] = frozenset()
 
     def holders(self, file_key: FileKey) -> tuple[str, ...]:
         """The customer entities of this file so far with `file_key`."""
@@ -373,8 +375,9 @@ def _candidates(
 
     number = customer.get("id_number")
     if number:
-        db_id = matcher.customer_by_id_number.get(number)
-        add(f"c{db_id}" if db_id else None, "id")
+        if "id_number" not in plan.masked:  # see `_seen_facts`
+            db_id = matcher.customer_by_id_number.get(number)
+            add(f"c{db_id}" if db_id else None, "id")
         for key in plan.holders(id_file_key(number)):
             add(key, "id")
     for (kind, phone, _raw), key in zip(numbers, keys, strict=True):
@@ -418,7 +421,7 @@ def _plan_row(
     for key, how in candidates:
         assert facts is not None
         other = _entity(plan, matcher, key)
-        other_facts = other.facts()
+        other_facts = _seen_facts(other.facts(), plan.masked) if key[0] == "c" else other.facts()
         decision = same_person(facts, other_facts)
         if decision.verdict is Verdict.SAME and decision.reason == "same_id":
             same = [(_BY_ID, key)]
@@ -449,9 +452,14 @@ def _plan_row(
         plan.customers[entity_key] = Planned(None, {}, {})
         status = NEW
     entity = plan.customers[entity_key]
+    if plan.masked and entity_key[0] == "c":
+        customer = _without_masked(customer, plan.masked, entity)
     if entity.apply(customer, CUSTOMER_FIELDS) and status != NEW:
         status = UPDATED
+    stored = entity_key[0] == "c"
     for kind, phone, raw in numbers:
+        if stored and kind in plan.masked:
+            continue  # a number the importer sees masked: neither kept nor compared
         if phone != entity.values.get(kind):
             before = len(entity.numbers)
             entity.keep_number(phone, kind, raw)
@@ -500,6 +508,39 @@ def _index(
         plan.add_holder(id_file_key(number), key)
     for file_key in keys:
         plan.add_holder(file_key, key)
+
+
+def _seen_facts(facts: PersonFacts, masked: frozenset[str]) -> PersonFacts:
+    """A stored customer's identity facts as an importer who sees some of them masked may
+    have them compared: without those. A match on a hidden ID number, or a row split off
+    because its ID differs from the hidden one, would tell the importer whether a guess was
+    right (issue #13); such a row is matched on what the importer sees (name, numbers), and
+    a customer found by a hidden ID alone is left to duplicate detection."""
+    if "id_number" not in masked:
+        return facts
+    return replace(facts, id_number="", gender="", birth_date=None)
+
+
+def _without_masked(
+    customer: dict[str, Any], masked: frozenset[str], stored: Planned
+) -> dict[str, Any]:
+    """A row's values for a stored customer without those the importer may not change
+    (`Plan.masked`), never compared with the stored ones; an empty stored field is still
+    filled (that it is empty shows in every mask). The sex only where it is read from the
+    stored customer's ID number (`tenancy.policies.DERIVED_FROM`)."""
+    stored_values = stored.values
+    drop = masked if stored_values.get("id_number") else masked - {"gender"}
+    drop = {f for f in drop if f in customer and stored_values.get(f) not in (None, "")}
+    if not drop and "rejected_values" not in customer:
+        return customer
+    fields = {f for main in drop for f in (main, *CUSTOMER_FIELDS.get(main, ()))}
+    kept = {name: value for name, value in customer.items() if name not in fields}
+    if "rejected_values" in kept:  # the raw text of a refused value goes with its field
+        hidden = {f for f in masked if stored_values.get(f) not in (None, "")}
+        kept["rejected_values"] = [
+            v for v in kept["rejected_values"] if v.get("field") not in hidden
+        ]
+    return kept
 
 
 def _plan_vehicle(row: ValidRow, matcher: Matcher, plan: Plan, entity_key: str, status: str) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from autocrm.tenancy.policies import DERIVED_FROM, PERSONAL_FIELDS, Visibility, visibility
 from autocrm.tenancy.roles import DATA_STEWARD_ROLES
 
 if TYPE_CHECKING:
@@ -22,3 +23,15 @@ def ensure_can_import(actor: Staff) -> None:
     """Raise PermissionDenied unless `actor` may import customers."""
     if not can_import_customers(actor):
         raise PermissionDenied(_("Your role may not import customers."))
+
+
+def import_masked_fields(actor: Staff) -> frozenset[str]:
+    """The fields an import by `actor` may not change on a stored customer: those the role
+    does not see in clear on every customer, and the values read from them (the birth date
+    and sex of an ID number). As the API refuses such a change, an import leaves the stored
+    value as it is, without comparing it with the file's: an "updated" or "unchanged" would
+    tell a right guess of the hidden value from a wrong one (issue #13). A new customer takes
+    the file's values, as one entered by hand does."""
+    masked = {f for f in PERSONAL_FIELDS if visibility(actor, f) is not Visibility.ALL}
+    masked |= {field for field, (source, _held) in DERIVED_FROM.items() if source in masked}
+    return frozenset(masked)

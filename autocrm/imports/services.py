@@ -30,7 +30,7 @@ from autocrm.imports.applying import WRITE_BATCH, apply_rows
 from autocrm.imports.columns import auto_mapping, header_signature
 from autocrm.imports.export import keep_report
 from autocrm.imports.models import ImportBatch, ImportSource, ImportStatus
-from autocrm.imports.policies import ensure_can_import
+from autocrm.imports.policies import ensure_can_import, import_masked_fields
 from autocrm.imports.reader import ImportFileError, Sheet, check_file_type, read_sheet
 from autocrm.imports.validation import bulk_work
 from autocrm.tenancy.models import Staff
@@ -173,6 +173,7 @@ def _analyse(actor: Staff, batch: ImportBatch, *, mapping: Sequence[str] | None)
         mapping=batch.mapping,
         staff_mapping=batch.staff_mapping,
         progress=progress,
+        masked=import_masked_fields(actor),
     )
     batch.mapping = analysis.mapping
     record_analysis(batch, analysis)

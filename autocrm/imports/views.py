@@ -26,7 +26,7 @@ from autocrm.imports.export import (
 )
 from autocrm.imports.forms import UploadForm
 from autocrm.imports.models import ImportBatch, ImportStatus
-from autocrm.imports.policies import can_import_customers
+from autocrm.imports.policies import can_import_customers, import_masked_fields
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
 from autocrm.imports.tasks import import_apply_task
@@ -105,6 +105,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         for i, (header, key) in enumerate(zip(batch.headers, batch.mapping, strict=False))
     ]
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    masked = import_masked_fields(request.user)
     context = {
         "batch": batch,
         # rows that carry only a name match no one: applying the same file twice makes them
@@ -116,6 +117,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-id")
         .first(),
         "columns": columns,
+        "masked_columns": [c["header"] for c in columns if c["key"] in masked],
+        "masks_id_numbers": "id_number" in masked and "id_number" in batch.mapping,
         "unknown_staff": [
             {"index": i, "name": name, "rows": rows, "staff_id": batch.staff_mapping.get(name)}
             for i, (name, rows) in enumerate(

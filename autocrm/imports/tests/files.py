@@ -65,3 +65,14 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "utf-8-sig") -> 
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     return text.getvalue().encode(encoding)
+
+
+def ids_in_clear_for(role: str, monkeypatch: Any) -> None:
+    """Let `role` see ID numbers in clear for the test (the role table lets no importing role
+    see them): an import then matches stored customers by their ID numbers too, which it does
+    only for an importer who sees them (`imports.matching._seen_facts`)."""
+    from autocrm.tenancy.policies import ROLE_VISIBILITY, Visibility
+
+    monkeypatch.setitem(
+        ROLE_VISIBILITY, role, {**ROLE_VISIBILITY[role], "id_number": Visibility.ALL}
+    )

@@ -25,7 +25,7 @@ from autocrm.imports.export import (
 )
 from autocrm.imports.models import ImportBatch, ImportRow, ImportSource, ImportStatus
 from autocrm.imports.reader import ImportFileError, read_sheet
-from autocrm.imports.tests.files import csv_bytes, xlsx
+from autocrm.imports.tests.files import csv_bytes, ids_in_clear_for, xlsx
 from autocrm.rules.vehicles import vin_check_digit
 
 VIN1, VIN2, VIN3 = "LSVAM4187C2184847", "LFV2A21K9F3000001", "LSGBC5344EG000002"
@@ -340,8 +340,12 @@ def test_saved_source_mapping_is_reused(cr_a, dealer_a) -> None:
     assert analysis.errors == []
 
 
-def test_rows_match_by_vin_then_id_number_then_mobile(cr_a, dealer_a, make_customer) -> None:
+def test_rows_match_by_vin_then_id_number_then_mobile(
+    cr_a, dealer_a, make_customer, monkeypatch
+) -> None:
     from autocrm.customers.services import vehicle_add
+
+    ids_in_clear_for(cr_a.role, monkeypatch)
 
     owner = make_customer(cr_a, name="车主甲", mobile="13900000001")
     with scope(dealer=dealer_a.pk):
@@ -700,7 +704,6 @@ def test_an_import_into_a_young_database_keeps_the_statistics_fresh(
     foreign-key check of the import's mileage readings as a read of the whole vehicle table.
     As the import grows the tables, PostgreSQL is told: its estimate follows the rows."""
     from django.db import connection
-
 
     for i in range(30):
         make_customer(cr_a, name=f"老客户{i}", mobile=f"1370000{i:04d}")
