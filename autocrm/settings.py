@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "huey.contrib.djhuey",
+    "axes",
     "autocrm.tenancy",
     "autocrm.core",
     "autocrm.dictionaries",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "autocrm.tenancy.middleware.DealerScopeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last: turns the lockout of a throttled sign-in into its answer (tenancy.throttling)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "autocrm.urls"
@@ -104,6 +108,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tenancy.Staff"
+# --- Login throttling (django-axes; tenancy/throttling.py) ----------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "autocrm.tenancy.throttling.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURES_PER_ACCOUNT", "5")
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "20")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "autocrm.tenancy.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "autocrm.tenancy.throttling.client_address"
+#: Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

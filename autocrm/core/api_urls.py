@@ -6,8 +6,8 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, include, path
-from rest_framework.authtoken.views import ObtainAuthToken
 
+from autocrm.core.auth_api import TokenLoginApi
 from autocrm.core.registry import api_route_modules
 
 app_name = "api"
@@ -22,6 +22,6 @@ def _app_routes() -> list[URLPattern | URLResolver]:
 
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("auth/token/", TokenLoginApi.as_view(), name="token"),
     *_app_routes(),
 ]

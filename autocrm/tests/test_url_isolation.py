@@ -233,6 +233,16 @@ class DealerObjects:
             from rest_framework.authtoken.models import Token
 
             return Token.objects.get_or_create(user=self.consultant)[0].pk
+        if label in ("axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"):
+            # login throttling's records (tenancy/throttling.py): of a staff member here
+            from django.apps import apps
+
+            model = apps.get_model(label)
+            extra = {"failures_since_start": 1} if label == "axes.accessattempt" else {}
+            return model.objects.create(
+                username=self.consultant.username, ip_address="10.0.0.1", user_agent="test",
+                http_accept="*/*", path_info="/accounts/login/", **extra,
+            ).pk  # fmt: skip
         pytest.fail(f"{route} ({route.route}): no factory for the admin of {label}")
 
     @cached_property

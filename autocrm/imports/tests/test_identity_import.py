@@ -126,13 +126,12 @@ def test_a_newer_mobile_becomes_the_contact_number_and_the_older_is_kept(
 
 
 def test_the_preview_says_when_the_same_file_was_applied_before(client, cr_a, dealer_a) -> None:
-    from autocrm.testing import STAFF_PASSWORD
 
     content = xlsx([HEADER, ["李娜", "", "", "", "", ""]])
     with scope(dealer=dealer_a.pk):
         services.import_file(actor=cr_a, content=content, filename="dms.xlsx")
         again, _analysis = services.import_preview(actor=cr_a, content=content, filename="dms.xlsx")
-    assert client.login(username=cr_a.username, password=STAFF_PASSWORD)
+    client.force_login(cr_a)
     page = client.get(f"/imports/{again.pk}/preview/").content.decode()
     assert 'data-testid="applied-before"' in page
     with scope(dealer=dealer_a.pk):
