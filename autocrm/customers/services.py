@@ -49,6 +49,7 @@ from autocrm.customers.policies import (
 )
 from autocrm.customers.writes import customer_writes
 from autocrm.dictionaries.models import DictionaryEntry
+from autocrm.rules.dates import EARLIEST_EVENT_YEAR, is_plausible_event_year
 from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
 
@@ -482,7 +483,14 @@ def interaction_record(*, actor: Staff, customer: Customer, data: Mapping[str, A
     if not summary:
         errors["summary"] = [ValidationError(_("Describe the contact in a few words."))]
     occurred_at = data.get("occurred_at") or timezone.now()
-    if occurred_at > timezone.now():
+    if not is_plausible_event_year(occurred_at.year):  # before comparing: year 1 overflows
+        errors["occurred_at"] = [
+            ValidationError(
+                _("Enter a time from %(year)s on.") % {"year": EARLIEST_EVENT_YEAR},
+                code="implausible",
+            )
+        ]
+    elif occurred_at > timezone.now():
         errors["occurred_at"] = [ValidationError(_("The time cannot be in the future."))]
     cost = data.get("cost")
     if cost is not None and cost < 0:

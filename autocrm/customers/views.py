@@ -339,6 +339,7 @@ def _child_form(
         request,
         "customers/child_form.html",
         {"form": form, "customer": customer, "title": title, "nav_active": "customers", **extra},
+        status=400 if form.is_bound and form.errors else 200,  # refused input: 400, not 200
     )
 
 

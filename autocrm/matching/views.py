@@ -267,14 +267,24 @@ def bulk(request: HttpRequest) -> HttpResponse:
     groups = selectors.exact_duplicate_groups()
     plans = selectors.bulk_merge_plan(groups)
     records = sum(len(p.merged) for p in plans)
+    status = 200
     if request.method == "POST":
-        expected = int(request.POST.get("expected") or -1)
-        if expected != records:
+        expected = (request.POST.get("expected") or "").strip()
+        if not expected.isdigit() or len(expected) > 18:
+            messages.error(
+                request,
+                _("“expected” must be the number of records the page showed, in digits."),
+            )
+            status = 400
+        elif int(expected) != records:
             messages.error(request, _("The duplicates changed meanwhile; check them again."))
             return redirect("matching:bulk")
-        merges = services.exact_duplicates_merge(actor=request.user, groups=[g.ids for g in groups])
-        messages.success(request, _("%(n)s records merged.") % {"n": len(merges)})
-        return redirect("matching:history")
+        else:
+            merges = services.exact_duplicates_merge(
+                actor=request.user, groups=[g.ids for g in groups]
+            )
+            messages.success(request, _("%(n)s records merged.") % {"n": len(merges)})
+            return redirect("matching:history")
     page = Paginator(plans, BULK_PAGE).get_page(request.GET.get("page"))
     context = {
         "groups": sum(1 for p in plans if p.merged),
@@ -284,7 +294,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         "reason_labels": refusal_labels(),
         "nav_active": "duplicates",
     }
-    return render(request, "matching/bulk.html", context)
+    return render(request, "matching/bulk.html", context, status=status)
 
 
 def refusal_labels() -> dict[str, str]:

@@ -10,6 +10,9 @@ from autocrm.quality.models import SampleMethod
 from autocrm.quality.services import MAX_SAMPLE_SIZE
 from autocrm.quality.verification import CallOutcome
 
+#: The largest seed stored (VerificationSample.seed is a PositiveIntegerField)
+MAX_SEED = 2**31 - 1
+
 
 class SampleDrawForm(StyledForm):
     name = forms.CharField(label=_("Sample name"), max_length=100)
@@ -22,6 +25,7 @@ class SampleDrawForm(StyledForm):
     seed = forms.IntegerField(
         label=_("Random seed"),
         min_value=0,
+        max_value=MAX_SEED,
         required=False,
         help_text=_("Leave empty for a new random draw; the same seed draws the same records."),
     )

@@ -50,6 +50,7 @@ def samples(request: HttpRequest) -> HttpResponse:
         request,
         "quality/verification/samples.html",
         {"form": form, "page": page, "nav_active": "verification"},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -549,7 +549,7 @@ def test_vehicle_and_interaction_pages_round_trip(consultant_a, customer_a):
     )
 
     assert vehicle.status_code == 302
-    assert duplicate.status_code == 200
+    assert duplicate.status_code == 400  # refused at its field
     assert field_errors(duplicate.content.decode()) == ["vin"]
     assert call.status_code == 302
     timeline = by_testid(page(client, f"/customers/{customer_a.pk}/"), "timeline")
