@@ -10,6 +10,7 @@ the output serializers.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 
 from autocrm.core.api import FIELD_ERRORS, READ_ERRORS, WRITE_ERRORS, ServiceApi
 from autocrm.customers.models import Contact, Customer, Vehicle
-from autocrm.customers.policies import can_create_customer
+from autocrm.customers.policies import can_create_customer, can_read_records
 from autocrm.customers.selectors import customer_queryset
 from autocrm.customers.serializers import (
     ContactInputSerializer,
@@ -53,10 +54,15 @@ def _vehicle(vehicle_id: int) -> Vehicle:
 
 
 class CanChangeCustomers(BasePermission):
-    """Reading is open to every authenticated user within their scope; writing only to the
-    roles that may create and change customers (HQ and the general manager only read)."""
+    """Reading is open to every dealership user within their scope (not to HQ, which sees
+    de-identified rows only: issue #13); writing only to the roles that may create and
+    change customers (the general manager only reads)."""
+
+    message = _("HQ reads de-identified data: its pages show it, the record API does not.")
 
     def has_permission(self, request: Request, view: APIView) -> bool:
+        if not can_read_records(request.user):
+            return False
         return request.method in SAFE_METHODS or can_create_customer(request.user)
 
 

@@ -47,3 +47,10 @@ def customer_masked_fields(viewer: Staff, customer: Any) -> frozenset[str]:
     (`tenancy.policies.masked_fields`): shown masked, and never changed by the viewer."""
     held = {"id_number"} if customer.id_number else set()
     return masked_fields(viewer, responsible_staff_id=customer.responsible_staff_id, held=held)
+
+
+def can_read_records(staff: Staff) -> bool:
+    """Open a customer's or a vehicle's own page or API record: every dealership user within
+    their dealer. Not HQ: it works on de-identified data (domain.md §9), the de-identified
+    list and the aggregates, where a record is a pseudonym (issue #13)."""
+    return not getattr(staff, "is_hq", False)

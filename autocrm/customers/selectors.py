@@ -176,6 +176,7 @@ def customer_queryset(
     include_inactive: bool = False,
     unassigned: bool = False,
     customer_ids: Any = None,
+    dealer: int | None = None,
 ) -> tuple[QuerySet[Customer], SearchTerm | None]:
     """The dealer's customers matching a search string and filters (scope applies), as
     `viewer` may search them: never on a number it sees masked.
@@ -189,7 +190,13 @@ def customer_queryset(
         qs = qs.filter(responsible_staff__isnull=True)
     if customer_ids is not None:
         qs = qs.filter(pk__in=customer_ids)
+    if dealer is not None:  # HQ's filter (a dealership user's scope is its dealer already)
+        qs = qs.filter(dealer_id=dealer)
     term = classify_search(q)
+    if term is not None and getattr(viewer, "is_hq", False):
+        # HQ sees names, numbers, plates and VINs masked: a search on any of them would test
+        # a guess against the hidden value (issue #13). It filters instead.
+        return qs.none(), term
     if term is not None:
         qs = _apply_term(qs, term, viewer)
     filters: dict[str, Any] = {

@@ -32,6 +32,7 @@ from autocrm.customers.policies import (
     can_assign_customers,
     can_create_customer,
     can_edit_customer,
+    can_read_records,
 )
 from autocrm.customers.presenters import (
     birth_date_display,
@@ -45,8 +46,10 @@ from autocrm.customers.timeline_display import timeline_rows
 from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.rules.issue_messages import issue_message
 from autocrm.rules.search_terms import search_kind_label
+from autocrm.tenancy.masking import MASKERS, mask_name, mask_plate
 from autocrm.tenancy.models import Staff
 from autocrm.tenancy.policies import PERSONAL_FIELDS
+from autocrm.tenancy.pseudonyms import pseudonym
 
 
 def _int(value: str | None) -> int | None:
@@ -84,8 +87,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     staff_filter = params.get("staff", "")
     responsible = viewer.pk if staff_filter == "me" else _int(staff_filter)
     customer_ids, filter_labels = _registered_filters(request)
+    dealers = _hq_dealers() if not can_read_records(viewer) else []
     qs, term = customer_queryset(
         viewer=viewer,
+        dealer=_int(params.get("dealer")) if dealers else None,
         unassigned=can_assign and staff_filter == UNASSIGNED,
         customer_ids=customer_ids,
         q=params.get("q", ""),
@@ -103,17 +108,13 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         if params.get("verified") in AccuracyStatus.values
         else "",
     )
+    if dealers:
+        qs = qs.select_related("dealer")
     page = customer_page(
         qs, term=term, after=_int(params.get("after")), before=_int(params.get("before"))
     )
-    rows = [
-        {
-            "customer": c,
-            "mobile": display_mobile(personal_value(viewer, c, "mobile")),
-            "plates": getattr(c, "plates", []),
-        }
-        for c in page.rows
-    ]
+    hq = not can_read_records(viewer)
+    rows = [_hq_row(c) if hq else _row(viewer, c) for c in page.rows]
     base_query = params.copy()
     for key in ("after", "before"):
         base_query.pop(key, None)
@@ -136,9 +137,41 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "can_assign": can_assign,
         "filter_labels": filter_labels,
         "list_url": request.get_full_path(),
+        "hq": hq,
+        "dealers": dealers,
     }
     template = "customers/_list_results.html" if request.htmx else "customers/list.html"
     return render(request, template, context)
+
+
+def _row(viewer: Any, customer: Customer) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "mobile": display_mobile(personal_value(viewer, customer, "mobile")),
+        "plates": getattr(customer, "plates", []),
+    }
+
+
+def _hq_row(customer: Customer) -> dict[str, Any]:
+    """A de-identified row for HQ: a pseudonym instead of the record id, the name, mobile and
+    plates masked, the dealer by its name (issue #13)."""
+    return {
+        "customer": customer,
+        "pseudonym": pseudonym("customer", customer.pk),
+        "name": mask_name(customer.name),
+        "mobile": MASKERS["mobile"](customer.mobile) if customer.mobile else "",
+        "plates": [mask_plate(p) for p in getattr(customer, "plates", [])],
+        "dealer": customer.dealer.name,
+    }
+
+
+def _hq_dealers() -> list[Any]:
+    from django_scopes import scopes_disabled
+
+    from autocrm.tenancy.models import Dealer
+
+    with scopes_disabled():
+        return list(Dealer.objects.order_by("name"))
 
 
 #: The staff filter's value for the customers no one is responsible for.
@@ -207,8 +240,17 @@ def _merged_away(request: HttpRequest, customer: Customer) -> HttpResponse:
     return redirect("customers:detail", pk=customer.pk)
 
 
+def refuse_hq(request: HttpRequest) -> None:
+    """A customer's or vehicle's own page is not for HQ: it sees de-identified rows only."""
+    if not can_read_records(request.user):
+        raise PermissionDenied(
+            _("HQ reads de-identified data: the customer list and the quality reports.")
+        )
+
+
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    refuse_hq(request)
     customer = _get_customer(pk)
     viewer = request.user
     personal = {f: personal_value(viewer, customer, f) for f in PERSONAL_FIELDS}

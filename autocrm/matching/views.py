@@ -26,6 +26,7 @@ from autocrm.matching import selectors, services, tasks
 from autocrm.matching.models import CandidateStatus, DuplicateCandidate, MatchRun, Merge
 from autocrm.matching.policies import can_merge_customers
 from autocrm.tenancy.models import Dealer
+from autocrm.tenancy.pseudonyms import pseudonym
 
 BULK_PAGE = 100
 
@@ -333,6 +334,9 @@ def hq(request: HttpRequest) -> HttpResponse:
         page = Paginator(selectors.cross_dealer_candidates(done), 50).get_page(
             request.GET.get("page")
         )
+        for candidate in page.object_list:  # records by pseudonym, never by id (issue #13)
+            candidate.pseudonym_low = pseudonym("customer", candidate.customer_low_id)
+            candidate.pseudonym_high = pseudonym("customer", candidate.customer_high_id)
         dealers = {d.pk: d for d in Dealer.objects.all()}
     context = {
         **latest,

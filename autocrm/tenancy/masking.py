@@ -68,6 +68,20 @@ def mask_name(name: str) -> str:
     return f"{name[:1]}{MASK * max(len(name) - 1, 1)}"
 
 
+def mask_vin(vin: str) -> str:
+    """LSVAM4187C2184847 → LSV**************: the maker's code (WMI) stays, the car goes."""
+    if not vin:
+        return ""
+    return f"{vin[:3]}{MASK * (len(vin) - 3)}"
+
+
+def mask_plate(plate: str) -> str:
+    """粤B12345 → 粤B*****: the province and city letter stay."""
+    if not plate:
+        return ""
+    return f"{plate[:2]}{MASK * max(len(plate) - 2, 1)}"
+
+
 MASKERS = {
     "mobile": mask_mobile,
     "landline": mask_landline,

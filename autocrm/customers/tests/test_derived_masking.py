@@ -36,8 +36,7 @@ MASKED_ROLES = {
     "cr_a": True,
     "manager_a": True,
     "gm_a": False,
-    "hq_analyst": False,
-}
+}  # HQ opens no record page (test_hq_deidentified)
 
 
 @pytest.fixture

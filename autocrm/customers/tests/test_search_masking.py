@@ -20,6 +20,7 @@ from django_scopes import scope
 from autocrm.customers.models import ContactPoint, Customer
 from autocrm.customers.services import customer_update
 from autocrm.tenancy.policies import can_view_personal
+from autocrm.tenancy.pseudonyms import pseudonym
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,8 @@ def _page_search(viewer: Any, customer: Customer) -> Search:
     def search(q: str) -> bool:
         response = client.get(reverse("customers:list"), {"q": q})
         assert response.status_code == 200
-        return link in response.content.decode()
+        html = response.content.decode()
+        return link in html or (pseudonym("customer", customer.pk) in html)
 
     return search
 
@@ -59,6 +61,8 @@ def _api_search(api_client_for: Any, viewer: Any, customer: Customer) -> Search:
 
     def search(q: str) -> bool:
         response = client.get("/api/customers/", {"q": q})
+        if response.status_code == 403:  # HQ: no record API at all
+            return False
         assert response.status_code == 200, response.content
         return customer.pk in {row["id"] for row in response.json()["results"]}
 
@@ -97,6 +101,9 @@ def test_the_digit_by_digit_attack(
     sees = can_view_personal(viewer, "mobile", responsible_staff_id=target.responsible_staff_id)
     assert sees is (role not in MASKED)
 
+    if role == "hq_analyst":  # HQ's list is searched by nothing it sees masked: filters only
+        assert not any(search(q) for q in (MOBILE, MOBILE[-4:], EARLIER[-4:], "15678"))
+        return
     for number in (MOBILE, EARLIER):
         recovered = recover(search, number)
         if sees:  # a role that sees phones may search by them
