@@ -18,6 +18,44 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = envbool("DEBUG", "0")
 SECRET_KEY = envsecret("SECRET_KEY", "autocrm-dev-only-secret-change-me-in-production-0123456789")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+# --- Deployment behind TLS: HTTPS=1 (tests/test_deploy_settings.py runs `check --deploy`) ----
+#: Served over HTTPS (directly or behind a reverse proxy that sets X-Forwarded-Proto)
+HTTPS = envbool("HTTPS", "0")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS and envbool("HTTPS_REDIRECT", "1")
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", "0")
+#: Preloading HSTS is a commitment to the browsers' list, asked for by HSTS_PRELOAD=1 only
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only (the assets are vendored), no inline script; style attributes stay allowed (progress
+# bars set their width, the charts their size). CSP_REPORT_ONLY=1 reports instead of blocking.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if envbool("CSP_REPORT_ONLY", "0"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000").split(",") if o
 ]
@@ -37,6 +75,7 @@ INSTALLED_APPS = [
     "simple_history",
     "huey.contrib.djhuey",
     "axes",
+    "csp",
     "autocrm.tenancy",
     "autocrm.core",
     "autocrm.dictionaries",
@@ -51,6 +90,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "autocrm.core.middleware.UriLengthMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -172,6 +212,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customer profiles, contacts and vehicles of one dealership.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema describes every endpoint and field: for signed-in users only (issue #13)
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Background work: huey, SQLite storage embedded, Redis when configured ----------------

@@ -67,6 +67,7 @@ class PersonalField(serializers.CharField):
         return personal_value(_viewer(self), customer, self.field_name)
 
 
+@extend_schema_field({"type": "string", "nullable": True, "example": "1990-05-17"})
 class BirthDateField(serializers.Field):
     """The birth date is read from the ID card, so it follows the ID number's rule: the
     full date, or "****-**-**" for a role that sees the ID masked."""
@@ -79,9 +80,10 @@ class BirthDateField(serializers.Field):
         return birth_date_display(_viewer(self), customer) or None
 
 
+@extend_schema_field({"type": "string", "example": "F"})
 class GenderField(serializers.Field):
     """The sex ("M", "F" or ""), or "*" where it is read from an ID number the viewer sees
-    masked (digit 17 of the number)."""
+    masked (digit 17 of the number). A string in the schema: "*" is no choice of the model's."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("read_only", True)
