@@ -340,13 +340,17 @@ def api_client() -> Any:
 @pytest.fixture
 def api_client_for(db: None) -> Callable[..., Any]:
     """`api_client_for(staff)`: a DRF test client sending the staff member's token."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from autocrm.core.tokens import issue_token
+
+    tokens: dict[int, str] = {}
+
     def _client(staff: Any) -> APIClient:
-        token, _created = Token.objects.get_or_create(user=staff)
+        if staff.pk not in tokens:
+            tokens[staff.pk] = issue_token(staff)[1]
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[staff.pk]}")
         return client
 
     return _client

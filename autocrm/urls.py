@@ -5,11 +5,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView  # noqa: F401
 
+from autocrm.core import token_views
 from autocrm.web import views as web_views
 
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("accounts/", include("autocrm.web.auth_urls")),
+    path("accounts/tokens/", token_views.tokens, name="tokens"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("autocrm.customers.urls")),
     path("quality/", include("autocrm.quality.urls")),

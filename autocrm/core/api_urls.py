@@ -7,7 +7,7 @@ from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from autocrm.core.auth_api import TokenLoginApi
+from autocrm.core.auth_api import TokenLoginApi, TokenLogoutAllApi, TokenLogoutApi
 from autocrm.core.registry import api_route_modules
 
 app_name = "api"
@@ -23,5 +23,7 @@ def _app_routes() -> list[URLPattern | URLResolver]:
 
 urlpatterns = [
     path("auth/token/", TokenLoginApi.as_view(), name="token"),
+    path("auth/logout/", TokenLogoutApi.as_view(), name="logout"),
+    path("auth/logout-all/", TokenLogoutAllApi.as_view(), name="logout-all"),
     *_app_routes(),
 ]

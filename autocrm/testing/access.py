@@ -88,10 +88,9 @@ def client_as(
     if api:
         client = ActorAPIClient(headers=headers)
         if signed_in:
-            from rest_framework.authtoken.models import Token
+            from autocrm.core.tokens import issue_token
 
-            token, _created = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     else:
         client = ActorClient(headers=headers)
         if signed_in:

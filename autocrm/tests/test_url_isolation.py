@@ -233,6 +233,10 @@ class DealerObjects:
             from rest_framework.authtoken.models import Token
 
             return Token.objects.get_or_create(user=self.consultant)[0].pk
+        if label == "knox.authtoken":
+            from autocrm.core.tokens import issue_token
+
+            return issue_token(self.consultant)[0].pk
         if label in ("axes.accessattempt", "axes.accessfailurelog", "axes.accesslog"):
             # login throttling's records (tenancy/throttling.py): of a staff member here
             from django.apps import apps

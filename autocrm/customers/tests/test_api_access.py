@@ -160,12 +160,12 @@ def test_session_login_works_too(client, consultant_a, customer_a):
 def test_session_of_one_user_and_token_of_another_is_refused(
     client, consultant_a, consultant_b, customer_a
 ):
-    from rest_framework.authtoken.models import Token
+    from autocrm.core.tokens import issue_token
 
-    token, _created = Token.objects.get_or_create(user=consultant_b)
+    _record, token = issue_token(consultant_b)
     client.force_login(consultant_a)
 
-    response = client.get(CUSTOMERS, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(CUSTOMERS, HTTP_AUTHORIZATION=f"Token {token}")
 
     # The token wins, as in DRF's authentication order: B's scope, none of A's data.
     assert response.status_code == 200

@@ -153,11 +153,10 @@ def test_middleware_runs_the_request_in_the_users_scope(request, two_customers, 
 
 @pytest.mark.django_db
 def test_middleware_resolves_a_token_before_drf_does(api_client_for, consultant_b, two_customers):
-    from rest_framework.authtoken.models import Token
+    from autocrm.core.tokens import issue_token
 
-    api_client_for(consultant_b)
-    token = Token.objects.get(user=consultant_b)
-    http_request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _record, token = issue_token(consultant_b)
+    http_request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token}")
     http_request.user = AnonymousUser()
 
     response = DealerScopeMiddleware(_names_view)(http_request)
