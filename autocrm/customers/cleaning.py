@@ -27,6 +27,7 @@ from autocrm.customers.choices import (
     IncomeBand,
 )
 from autocrm.rules.address import validate_address_complete
+from autocrm.rules.dates import EARLIEST_BIRTH_YEAR, is_plausible_birth_date
 from autocrm.rules.email import validate_email
 from autocrm.rules.id_numbers import check_id_matches, validate_id_number, validate_uscc
 from autocrm.rules.phones import normalize_landline, normalize_mobile
@@ -259,6 +260,7 @@ def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldE
     if "id_number" not in data and "id_type" not in data:
         if "birth_date" in data:
             out["birth_date"] = data["birth_date"]
+            _check_birth_date(data["birth_date"], errors)
         if "gender" in data:
             out["gender"] = data["gender"]
         return
@@ -287,8 +289,21 @@ def _clean_identity(data: Mapping[str, Any], out: dict[str, Any], errors: FieldE
         errors.add("id_number", _("The ID number is too long."))
     if "birth_date" in data or birth_date is not None:
         out["birth_date"] = birth_date
+        _check_birth_date(birth_date, errors)
     if "gender" in data or gender is not None:
         out["gender"] = gender or ""
+
+
+def _check_birth_date(value: date | None, errors: FieldErrors) -> None:
+    """No one was born in year 1 or 9999 (issue #13): a birth date from 1900 to today."""
+    if isinstance(value, date) and not is_plausible_birth_date(value):
+        errors.add(
+            "birth_date",
+            ValidationError(
+                _("Enter a birth date from %(year)s to today.") % {"year": EARLIEST_BIRTH_YEAR},
+                code="implausible",
+            ),
+        )
 
 
 def clean_vehicle_fields(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,10 @@ class CustomerForm(StyledForm):
     )
     former_reason = forms.CharField(label=_("Reason for leaving"), max_length=200, required=False)
     remarks = forms.CharField(
-        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Remarks"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, viewer: Staff, customer: Any = None, **kwargs: Any) -> None:
@@ -174,9 +177,13 @@ class VehicleForm(StyledForm):
 
 
 class MileageForm(StyledForm):
-    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0)
+    mileage_km = forms.IntegerField(label=_("Mileage (km)"), min_value=0, max_value=2_000_000)
     read_on = forms.DateField(label=_("Read on"), widget=DateInput)
     source = forms.ChoiceField(label=_("Source"), choices=MileageSource.choices)
+    odometer_replaced = forms.BooleanField(
+        label=_("The odometer was replaced (this reading may be lower than the earlier ones)"),
+        required=False,
+    )
 
 
 class ContactForm(StyledForm):

@@ -344,6 +344,8 @@ class MileageReading(models.Model):
     mileage_km = models.PositiveIntegerField(_("mileage (km)"))
     read_on = models.DateField(_("read on"))
     source = models.CharField(_("source"), max_length=16, choices=MileageSource.choices)
+    #: Read after the odometer was replaced: lower than the readings before it, on purpose
+    odometer_replaced = models.BooleanField(_("odometer replaced"), default=False, db_default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )

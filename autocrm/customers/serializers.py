@@ -300,10 +300,13 @@ class VehicleCreateInputSerializer(VehicleUpdateInputSerializer):
 
 
 class MileageInputSerializer(serializers.Serializer):
-    mileage_km = serializers.IntegerField()
+    mileage_km = serializers.IntegerField(min_value=0, max_value=2_000_000)
     read_on = serializers.DateField(required=False, default=timezone.localdate)
     source = serializers.ChoiceField(
         choices=MileageSource.choices, required=False, default=MileageSource.WORKSHOP
+    )
+    odometer_replaced = serializers.BooleanField(
+        required=False, default=False, help_text="A new odometer: lower than earlier readings."
     )
 
 

@@ -49,7 +49,11 @@ from autocrm.customers.policies import (
 )
 from autocrm.customers.writes import customer_writes
 from autocrm.dictionaries.models import DictionaryEntry
-from autocrm.rules.dates import EARLIEST_EVENT_YEAR, is_plausible_event_year
+from autocrm.rules.dates import (
+    EARLIEST_EVENT_YEAR,
+    implausible_distance,
+    is_plausible_event_year,
+)
 from autocrm.rules.text import clean_text
 from autocrm.tenancy.models import Staff
 
@@ -423,9 +427,18 @@ def _reading_conflict(message: Any, other: MileageReading) -> ValidationError:
 
 @transaction.atomic
 def mileage_record(
-    *, actor: Staff, vehicle: Vehicle, mileage_km: int, read_on: date, source: str
+    *,
+    actor: Staff,
+    vehicle: Vehicle,
+    mileage_km: int,
+    read_on: date,
+    source: str,
+    odometer_replaced: bool = False,
 ) -> MileageReading:
-    """Record an odometer reading. A reading lower than an earlier one is refused."""
+    """Record an odometer reading. Refused: a reading lower than an earlier one (unless the
+    odometer was replaced), higher than a later one, dated before 1970 or in the future, or
+    farther from the previous reading (or from a car bought new here) than a car can be
+    driven in the days between (`rules.dates.MAX_KM_PER_DAY`)."""
     _ensure_can_edit(actor, vehicle.customer)
     values = clean_vehicle_fields({"mileage_km": mileage_km})
     km = values["mileage_km"]
@@ -435,6 +448,10 @@ def mileage_record(
         raise ValidationError({"source": [_("Choose where the reading comes from.")]})
     if read_on > timezone.localdate():
         raise ValidationError({"read_on": [_("The reading date cannot be in the future.")]})
+    if not is_plausible_event_year(read_on.year):
+        raise ValidationError(
+            {"read_on": [_("Enter a date from %(year)s on.") % {"year": EARLIEST_EVENT_YEAR}]}
+        )
     earlier = (
         MileageReading.objects.filter(vehicle=vehicle, read_on__lte=read_on)
         .order_by("-read_on", "-id")
@@ -447,14 +464,34 @@ def mileage_record(
     )
     if later is not None and km > later.mileage_km:
         raise _reading_conflict(_("Higher than the %(km)s km read later, on %(date)s."), later)
-    if earlier is not None and km < earlier.mileage_km:
-        raise _reading_conflict(_("Lower than the %(km)s km read on %(date)s."), earlier)
+    if earlier is not None and km < earlier.mileage_km and not odometer_replaced:
+        raise _reading_conflict(
+            _("Lower than the %(km)s km read on %(date)s (if the odometer was replaced, say so)."),
+            earlier,
+        )
+    if earlier is not None and not odometer_replaced:
+        if implausible_distance(km, earlier.mileage_km, (read_on - earlier.read_on).days):
+            raise _reading_conflict(
+                _("No car covers that distance since the %(km)s km read on %(date)s."), earlier
+            )
+    elif earlier is None and vehicle.bought_here and vehicle.purchase_date:
+        days = (read_on - vehicle.purchase_date).days
+        if days >= 0 and implausible_distance(km, 0, days):
+            raise ValidationError(
+                {
+                    "mileage_km": [
+                        _("No new car covers %(km)s km in the %(days)s days since its purchase.")
+                        % {"km": f"{km:,}", "days": days}
+                    ]
+                }
+            )
     reading = MileageReading.objects.create(
         dealer_id=vehicle.dealer_id,
         vehicle=vehicle,
         mileage_km=km,
         read_on=read_on,
         source=source,
+        odometer_replaced=odometer_replaced,
         recorded_by=actor,
     )
     if vehicle.mileage_read_on is None or read_on >= vehicle.mileage_read_on:

@@ -32,6 +32,7 @@ VEHICLE_COLUMNS = (
 )  # fmt: skip
 READING_COLUMNS = (
     "id", "dealer_id", "vehicle_id", "mileage_km", "read_on", "source", "recorded_by_id",
+    "odometer_replaced",
 )  # fmt: skip
 
 
@@ -163,7 +164,7 @@ class VehicleFactory:
         if bought_here:
             previous = rng.randint(3, 60)
             rows.append(
-                (first_id, dealer_id, vehicle_id, previous, purchase_date, "sale", sales_id)
+                (first_id, dealer_id, vehicle_id, previous, purchase_date, "sale", sales_id, False)
             )
         elif not visits:
             visits = [span]
@@ -173,6 +174,15 @@ class VehicleFactory:
             source = "workshop" if rng.random() < 0.85 else "customer"
             read_on = purchase_date + timedelta(days=days)
             rows.append(
-                (first_id + len(rows), dealer_id, vehicle_id, km, read_on, source, service_id)
+                (
+                    first_id + len(rows),
+                    dealer_id,
+                    vehicle_id,
+                    km,
+                    read_on,
+                    source,
+                    service_id,
+                    False,
+                )
             )
         return rows

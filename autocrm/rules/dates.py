@@ -19,3 +19,13 @@ def is_plausible_event_year(year: int) -> bool:
 def is_plausible_birth_date(value: date, *, today: date | None = None) -> bool:
     """A birth date a customer may have: from EARLIEST_BIRTH_YEAR on, and not in the future."""
     return value.year >= EARLIEST_BIRTH_YEAR and value <= (today or date.today())
+
+
+#: No car is driven farther in a day (two drivers, motorway, 24 hours): a reading that
+#: implies more since the previous one, or since a new car's purchase, is a typing error.
+MAX_KM_PER_DAY = 2_000
+
+
+def implausible_distance(km: int, since_km: int, days: int) -> bool:
+    """Whether `km - since_km` could not have been driven in `days` days (at least one)."""
+    return km - since_km > MAX_KM_PER_DAY * max(days, 1)

@@ -7,12 +7,15 @@ import re
 import unicodedata
 from typing import Any
 
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Zero-width characters, and the bidirectional controls (U+202A-U+202E embeddings and
+#: overrides, U+2066-U+2069 isolates) that make a value display otherwise than it reads
+#: ("Trojan Source"): invisible, never meant, dropped like them (issue #13).
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def drop_zero_width(text: str) -> str:
-    """`text` without zero-width characters (a search first: they are rare, and
-    `str.translate` costs seven times as much as the search)."""
+    """`text` without zero-width characters and bidirectional controls (a search first: they
+    are rare, and `str.translate` costs seven times as much as the search)."""
     return _ZERO_WIDTH_RE.sub("", text) if _ZERO_WIDTH_RE.search(text) else text
 
 
@@ -21,7 +24,8 @@ def clean_text(value: str | None) -> str:
 
     Rule: NFKC-normalise (full-width letters, digits and punctuation become half-width, the
     ideographic space U+3000 becomes a plain space), drop zero-width characters (U+200B-U+200D,
-    U+2060, U+FEFF, common in text pasted from WeChat or Excel), strip, and collapse every
+    U+2060, U+FEFF, common in text pasted from WeChat or Excel) and bidirectional controls
+    (U+202A-U+202E, U+2066-U+2069), strip, and collapse every
     internal whitespace run to a single space. ``None`` becomes ``""``.
     Source: Unicode Standard Annex #15 (NFKC); project data-entry conventions.
     """

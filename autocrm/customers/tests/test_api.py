@@ -448,8 +448,8 @@ def test_record_mileage(api, customer_a, scoped):
     url = f"/api/vehicles/{vehicle['id']}/mileage/"
     today = timezone.localdate()
 
-    recorded = api.post(url, {"mileage_km": 5000, "source": "workshop"}, format="json")
-    lower = api.post(url, {"mileage_km": 4000}, format="json")
+    recorded = api.post(url, {"mileage_km": 2500, "source": "workshop"}, format="json")
+    lower = api.post(url, {"mileage_km": 2000}, format="json")
     future = api.post(
         url, {"mileage_km": 6000, "read_on": str(today + dt.timedelta(days=2))}, format="json"
     )
@@ -460,7 +460,29 @@ def test_record_mileage(api, customer_a, scoped):
     assert lower.status_code == 400 and set(lower.json()) == {"mileage_km"}
     assert future.status_code == 400 and set(future.json()) == {"read_on"}
     assert not_a_number.status_code == 400 and set(not_a_number.json()) == {"mileage_km"}
-    assert api.get(f"/api/vehicles/{vehicle['id']}/").json()["mileage_km"] == 5000
+    assert api.get(f"/api/vehicles/{vehicle['id']}/").json()["mileage_km"] == 2500
+    assert count(MileageReading, scoped) == 2
+
+
+def test_a_reading_no_car_could_have(api, customer_a, scoped):
+    """Issue #13: a reading dated 0416-01-28, and 522,002 km on a car bought four days
+    earlier, were both saved. A lower reading needs the odometer's replacement said."""
+    today = timezone.localdate()
+    vehicle = api.post(
+        f"{detail(customer_a.pk)}vehicles/",
+        {"vin": VIN, "bought_here": True, "purchase_date": str(today - dt.timedelta(days=4))},
+        format="json",
+    ).json()
+    url = f"/api/vehicles/{vehicle['id']}/mileage/"
+    ancient = api.post(url, {"mileage_km": 10, "read_on": "0416-01-28"}, format="json")
+    far = api.post(url, {"mileage_km": 522_002}, format="json")
+    assert ancient.status_code == 400 and set(ancient.json()) == {"read_on"}
+    assert far.status_code == 400 and set(far.json()) == {"mileage_km"}
+    assert api.post(url, {"mileage_km": 800}, format="json").status_code == 201
+    replaced = {"mileage_km": 12, "odometer_replaced": True}
+    assert api.post(url, {"mileage_km": 12}, format="json").status_code == 400
+    recorded = api.post(url, replaced, format="json")
+    assert recorded.status_code == 201, recorded.json()
     assert count(MileageReading, scoped) == 2
 
 
@@ -495,3 +517,10 @@ def test_schema_lists_the_customer_paths(client, consultant_a):
     assert "/api/customers/{customer_id}/vehicles/" in paths
     assert "/api/vehicles/{vehicle_id}/mileage/" in paths
     assert set(paths["/api/customers/{customer_id}/"]) >= {"get", "patch"}
+
+
+@pytest.mark.parametrize("birth", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_a_birth_date_no_one_has(api, birth):
+    """Issue #13: no one was born in year 1 or 9999; refused at its field."""
+    response = api.post(CUSTOMERS, {"name": "张伟", "birth_date": birth}, format="json")
+    assert response.status_code == 400 and set(response.json()) == {"birth_date"}
