@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django_scopes import scope
 from huey.contrib.djhuey import db_task
 
@@ -12,17 +15,19 @@ from autocrm.imports.services import import_check
 from autocrm.tenancy.models import Staff
 
 
-@db_task()
-def import_apply_task(batch_id: int, actor_id: int) -> None:
+def _run(work: Callable[..., Any], batch_id: int, actor_id: int) -> None:
+    """`work(actor=…, batch=…)` in the actor's dealer scope, on a batch of that dealer."""
     actor = Staff.objects.get(pk=actor_id)
     with scope(dealer=actor.dealer_id):
         batch = ImportBatch.objects.get(pk=batch_id, dealer_id=actor.dealer_id)
-        import_apply(actor=actor, batch=batch)
+        work(actor=actor, batch=batch)
+
+
+@db_task()
+def import_apply_task(batch_id: int, actor_id: int) -> None:
+    _run(import_apply, batch_id, actor_id)
 
 
 @db_task()
 def import_check_task(batch_id: int, actor_id: int) -> None:
-    actor = Staff.objects.get(pk=actor_id)
-    with scope(dealer=actor.dealer_id):
-        batch = ImportBatch.objects.get(pk=batch_id, dealer_id=actor.dealer_id)
-        import_check(actor=actor, batch=batch)
+    _run(import_check, batch_id, actor_id)
