@@ -1,7 +1,8 @@
 """Property-based API tests (issue #13, item 11): schemathesis sends cases generated from the
 project's own OpenAPI schema, as three roles (a sales consultant, a manager, HQ), through the
-WSGI application in this process, and every answer must be something else than a server error.
-Bounded (`MAX_EXAMPLES` per operation and role) so that `make test` stays within its time."""
+WSGI application in this process: no answer may be a server error, and every answer must be
+what the schema says it is (nullable ids and blank choices included). Bounded (`MAX_EXAMPLES`
+per operation and role) so that `make test` stays within its time."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from autocrm.core.tokens import issue_token
 
@@ -64,5 +66,6 @@ def tokens(consultant_a: Any, manager_a: Any, hq_analyst: Any, make_customer: An
 def test_no_server_error(case: Any, tokens: dict) -> None:
     for role in ("consultant", "manager", "hq"):  # the same case, as each role
         case.call_and_validate(
-            headers={"Authorization": f"Token {tokens[role]}"}, checks=[not_a_server_error]
+            headers={"Authorization": f"Token {tokens[role]}"},
+            checks=[not_a_server_error, response_schema_conformance],
         )
