@@ -29,6 +29,7 @@ from autocrm.imports.models import ImportBatch, ImportStatus
 from autocrm.imports.policies import can_import_customers, import_masked_fields
 from autocrm.imports.reader import ImportFileError
 from autocrm.imports.selectors import import_get, import_history
+from autocrm.imports.shown import shown_entries, shown_report
 from autocrm.imports.tasks import import_apply_task
 from autocrm.imports.undo import import_undo
 from autocrm.tenancy.models import Staff
@@ -104,7 +105,10 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         {"index": i, "header": header, "key": key}
         for i, (header, key) in enumerate(zip(batch.headers, batch.mapping, strict=False))
     ]
-    errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    viewer = request.user
+    errors = Paginator(shown_entries(viewer, batch, batch.errors), ERRORS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     masked = import_masked_fields(request.user)
     context = {
         "batch": batch,
@@ -128,12 +132,14 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": Staff.objects.filter(dealer_id=batch.dealer_id, is_active=True).order_by(
             "display_name", "username"
         ),
-        "problems": list(batch.problems)[:MAX_SHOWN_NOTES],
+        "problems": shown_entries(viewer, batch, list(batch.problems)[:MAX_SHOWN_NOTES]),
         "choices": target_choices(),
         "errors": errors,
         "errors_capped": batch.count_rejected and len(batch.errors) >= MAX_STORED_ERRORS,
         # RowError objects or their as_dict() form, when the batch keeps them
-        "notes": list(getattr(batch, "notes", None) or [])[:MAX_SHOWN_NOTES],
+        "notes": shown_entries(
+            viewer, batch, list(getattr(batch, "notes", None) or [])[:MAX_SHOWN_NOTES]
+        ),
         "problems_more": max(0, len(batch.problems) - MAX_SHOWN_NOTES),
         "notes_more": max(0, len(getattr(batch, "notes", None) or []) - MAX_SHOWN_NOTES),
         "nav_active": "imports",
@@ -239,7 +245,7 @@ def rejected(request: HttpRequest, pk: int) -> HttpResponse:
         except ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("imports:detail", pk=batch.pk)
-    return _xlsx(content, f"{stem}-{_('rejected')}.xlsx")
+    return _xlsx(shown_report(request.user, batch, content), f"{stem}-{_('rejected')}.xlsx")
 
 
 @importer_required

@@ -162,3 +162,35 @@ def test_the_preview_says_which_columns_only_fill_empty_fields(client: Any, mana
     html = response.content.decode()
     assert 'data-testid="masked-columns"' in html
     assert "电子邮箱、身份证号、联系地址" in html
+
+
+def test_the_preview_and_the_workbook_show_only_what_the_viewer_may_see(
+    cr_a: Any, manager_a: Any
+) -> None:
+    """Customer relations uploads a file whose e-mail, ID number and address cells have
+    problems; the manager, who sees those three fields masked, reads them masked in the
+    preview and in the workbook of rows with errors. Customer relations reads the e-mail and
+    address (not the ID number) in clear."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from autocrm.imports.reader import read_sheet
+
+    bad_email, bad_id, bad_address = "zhang.wei@@example", "440305198501011239", "南山区"
+    content = xlsx([HEADER, ["张伟", MOBILE, bad_email, bad_id, bad_address]])
+    with scope(dealer=cr_a.dealer_id):
+        batch, _analysis = services.import_preview(actor=cr_a, content=content, filename="a.xlsx")
+    assert batch.count_problems == 1
+
+    def seen(viewer: Any) -> tuple[str, str]:
+        client = Client()
+        client.force_login(viewer)
+        page = client.get(reverse("imports:preview", args=[batch.pk])).content.decode()
+        book = client.get(reverse("imports:rejected", args=[batch.pk])).content
+        cells = " ".join(str(c) for row in read_sheet(book, "r.xlsx").rows for c in row)
+        return page, cells
+
+    for text in seen(manager_a):
+        assert bad_email not in text and bad_id not in text
+    for text in seen(cr_a):
+        assert bad_email in text and bad_id not in text
