@@ -17,7 +17,7 @@ from autocrm.customers.identity_forms import HouseholdMemberForm, VehicleTransfe
 from autocrm.customers.identity_selectors import owner_history
 from autocrm.customers.models import Customer, HouseholdMember, Vehicle
 from autocrm.customers.ownership import vehicle_transfer
-from autocrm.customers.policies import can_edit_customer, can_read_records
+from autocrm.customers.policies import can_edit_customer, ensure_can_read_records
 from autocrm.customers.presenters import display_mobile, personal_value
 from autocrm.customers.selectors import customer_page, customer_queryset
 
@@ -123,10 +123,7 @@ def household_remove_view(request: HttpRequest, pk: int, member_pk: int) -> Http
 @login_required
 def vehicle_detail_view(request: HttpRequest, vehicle_pk: int) -> HttpResponse:
     """A vehicle and its owner history (from, to, how); a transfer to another customer."""
-    if not can_read_records(request.user):
-        raise PermissionDenied(
-            _("HQ reads de-identified data: the customer list and the quality reports.")
-        )
+    ensure_can_read_records(request.user)  # HQ: de-identified rows only
     vehicle = get_object_or_404(
         Vehicle.objects.select_related("customer", "customer__responsible_staff"), pk=vehicle_pk
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from autocrm.tenancy.policies import masked_fields
 from autocrm.tenancy.roles import DATA_STEWARD_ROLES, Role
 
@@ -47,6 +50,14 @@ def customer_masked_fields(viewer: Staff, customer: Any) -> frozenset[str]:
     (`tenancy.policies.masked_fields`): shown masked, and never changed by the viewer."""
     held = {"id_number"} if customer.id_number else set()
     return masked_fields(viewer, responsible_staff_id=customer.responsible_staff_id, held=held)
+
+
+def ensure_can_read_records(staff: Staff) -> None:
+    """Raise PermissionDenied, with the reason, unless `staff` may open record pages."""
+    if not can_read_records(staff):
+        raise PermissionDenied(
+            _("HQ reads de-identified data: the customer list and the quality reports.")
+        )
 
 
 def can_read_records(staff: Staff) -> bool:

@@ -33,6 +33,7 @@ from autocrm.customers.policies import (
     can_create_customer,
     can_edit_customer,
     can_read_records,
+    ensure_can_read_records,
 )
 from autocrm.customers.presenters import (
     birth_date_display,
@@ -240,17 +241,9 @@ def _merged_away(request: HttpRequest, customer: Customer) -> HttpResponse:
     return redirect("customers:detail", pk=customer.pk)
 
 
-def refuse_hq(request: HttpRequest) -> None:
-    """A customer's or vehicle's own page is not for HQ: it sees de-identified rows only."""
-    if not can_read_records(request.user):
-        raise PermissionDenied(
-            _("HQ reads de-identified data: the customer list and the quality reports.")
-        )
-
-
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    refuse_hq(request)
+    ensure_can_read_records(request.user)  # HQ: de-identified rows only
     customer = _get_customer(pk)
     viewer = request.user
     personal = {f: personal_value(viewer, customer, f) for f in PERSONAL_FIELDS}

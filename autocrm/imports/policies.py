@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from autocrm.tenancy.policies import DERIVED_FROM, PERSONAL_FIELDS, Visibility, visibility
+from autocrm.tenancy.policies import masked_fields
 from autocrm.tenancy.roles import DATA_STEWARD_ROLES
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def import_masked_fields(actor: Staff) -> frozenset[str]:
     value as it is, without comparing it with the file's: an "updated" or "unchanged" would
     tell a right guess of the hidden value from a wrong one (issue #13). A new customer takes
     the file's values, as one entered by hand does."""
-    masked = {f for f in PERSONAL_FIELDS if visibility(actor, f) is not Visibility.ALL}
-    masked |= {field for field, (source, _held) in DERIVED_FROM.items() if source in masked}
-    return frozenset(masked)
+    # on no customer in particular (no one responsible): a field seen on some customers only
+    # counts as masked; holding an ID number: the sex read from it counts too (the plan leaves
+    # the sex of a stored customer without one to change, `matching._without_masked`)
+    return masked_fields(actor, responsible_staff_id=None, held={"id_number"})
