@@ -529,14 +529,13 @@ def _without_masked(
     filled (that it is empty shows in every mask). The sex only where it is read from the
     stored customer's ID number (`tenancy.policies.DERIVED_FROM`)."""
     stored_values = stored.values
-    drop = masked if stored_values.get("id_number") else masked - {"gender"}
-    drop = {f for f in drop if f in customer and stored_values.get(f) not in (None, "")}
-    if not drop and "rejected_values" not in customer:
+    applies = masked if stored_values.get("id_number") else masked - {"gender"}
+    hidden = {f for f in applies if stored_values.get(f) not in (None, "")}
+    if not hidden.intersection(customer) and "rejected_values" not in customer:
         return customer
-    fields = {f for main in drop for f in (main, *CUSTOMER_FIELDS.get(main, ()))}
+    fields = {f for main in hidden for f in (main, *CUSTOMER_FIELDS.get(main, ()))}
     kept = {name: value for name, value in customer.items() if name not in fields}
     if "rejected_values" in kept:  # the raw text of a refused value goes with its field
-        hidden = {f for f in masked if stored_values.get(f) not in (None, "")}
         kept["rejected_values"] = [
             v for v in kept["rejected_values"] if v.get("field") not in hidden
         ]
