@@ -80,10 +80,12 @@ INSTALLED_APPS = [
     "autocrm.tenancy",
     "autocrm.core",
     "autocrm.dictionaries",
+    "autocrm.catalogue",
     "autocrm.customers",
     "autocrm.quality",
     "autocrm.imports",
     "autocrm.matching",
+    "autocrm.sales",
     "autocrm.demo",
     "autocrm.web",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("quality/", include("autocrm.quality.urls")),
     path("imports/", include("autocrm.imports.urls")),
     path("duplicates/", include("autocrm.matching.urls")),
+    path("sales/", include("autocrm.sales.urls")),
+    path("settings/", include("autocrm.core.urls")),
     path("api/", include("autocrm.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

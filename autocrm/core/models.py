@@ -72,3 +72,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.customer_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+# The business calendar's models live in their own module (split by purpose); imported here so
+# Django finds them in core's models.
+from autocrm.core.calendar_models import BusinessCalendar, CalendarDay  # noqa: E402
+
+__all__ = ["Activity", "BusinessCalendar", "CalendarDay", "CustomerIdField"]

@@ -11,7 +11,7 @@ import functools
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -89,14 +89,18 @@ TEXT_FIELDS = (
 )  # fmt: skip
 
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
 class FieldErrors:
     """Collects ValidationErrors per field and raises them together."""
 
     def __init__(self) -> None:
         self.errors: dict[str, list[ValidationError]] = {}
 
-    def add(self, field: str, error: ValidationError | str) -> None:
-        if isinstance(error, str):
+    def add(self, field: str, error: ValidationError | StrOrPromise) -> None:
+        if not isinstance(error, ValidationError):  # a message, maybe a lazy translation
             error = ValidationError(error)
         # Kept without its traceback: the traceback's frames hold this collector, which holds
         # the error, a reference cycle; through the frames' callers it held whatever they

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from autocrm.catalogue.selectors import series_choices, trim_choices
 from autocrm.core.forms import DateInput, StyledForm
 from autocrm.customers.choices import (
     ActivityLevel,
@@ -162,9 +163,21 @@ class CustomerForm(StyledForm):
         return data
 
 
+def _catalogue_field(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
+    """A select of catalogue rows by id, grouped (its choices are set when the form is made)."""
+    return forms.TypedChoiceField(
+        label=label, coerce=int, empty_value=None, required=False, help_text=help_text
+    )
+
+
 class VehicleForm(StyledForm):
     vin = forms.CharField(label=_("VIN"), max_length=30)
     plate_number = forms.CharField(label=_("Plate number"), max_length=12, required=False)
+    series = _catalogue_field(
+        _("Model (catalogue)"),
+        _("Pick the model, or type the brand and model below: they are matched to the catalogue."),
+    )
+    trim = _catalogue_field(_("Trim"))
     brand = forms.CharField(label=_("Brand"), max_length=30, required=False)
     model_name = forms.CharField(label=_("Model"), max_length=50, required=False)
     color = forms.CharField(label=_("Colour"), max_length=20, required=False)
@@ -174,6 +187,33 @@ class VehicleForm(StyledForm):
         label=_("Purchase price (CNY)"), required=False, max_digits=12, decimal_places=2
     )
     mileage_km = forms.IntegerField(label=_("Mileage (km)"), required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = _blank(series_choices())
+        self.fields["trim"].choices = _blank(trim_choices())
+
+
+class UnmatchedModelForm(StyledForm):
+    """One unmatched brand and model text (as stored, in hidden fields) and the series it
+    means."""
+
+    # as stored, spaces included: the vehicles are found by these exact values
+    brand = forms.CharField(max_length=30, required=False, strip=False, widget=forms.HiddenInput)
+    model_name = forms.CharField(
+        max_length=50, required=False, strip=False, widget=forms.HiddenInput
+    )
+    series = forms.TypedChoiceField(label=_("Model (catalogue)"), coerce=int, empty_value=None)
+
+    def __init__(self, *args: Any, series: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["series"].choices = _blank(series)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("brand") and not data.get("model_name") and not self.errors:
+            raise forms.ValidationError(_("There is no model in this value to map."))
+        return data
 
 
 class MileageForm(StyledForm):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from autocrm.catalogue.models import Series, Trim
 from autocrm.customers.choices import (
     AccuracyStatus,
     ActivityLevel,
@@ -306,6 +307,26 @@ class Vehicle(models.Model):
     plate_number = models.CharField(_("plate number"), max_length=10, blank=True)
     brand = models.CharField(_("brand"), max_length=30, blank=True)
     model_name = models.CharField(_("model"), max_length=50, blank=True)
+    #: The catalogue's series and trim (the brand and model text above stay as captured): set
+    #: by whoever enters the vehicle, or read from the text (customers.catalogue_links)
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # vehicle_series, which starts with the dealer
+        verbose_name=_("series"),
+    )
+    trim = models.ForeignKey(
+        Trim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("trim"),
+    )
     color = models.CharField(_("colour"), max_length=20, blank=True)
     purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
     bought_here = models.BooleanField(_("bought here"), default=False)
@@ -317,7 +338,7 @@ class Vehicle(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ScopedManager(dealer="dealer")
-    history = HistoricalRecords(no_db_index=["dealer"], user_db_constraint=False)
+    history = HistoricalRecords(no_db_index=["dealer", "series", "trim"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("vehicle")
@@ -325,6 +346,8 @@ class Vehicle(models.Model):
         indexes = [
             models.Index(fields=["dealer", "vin"], name="vehicle_vin"),
             models.Index(fields=["dealer", "plate_number"], name="vehicle_plate"),
+            # the dealer's cars of a series, and those not linked yet (series IS NULL)
+            models.Index(fields=["dealer", "series"], name="vehicle_series"),
         ]
 
     def __str__(self) -> str:

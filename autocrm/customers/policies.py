@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from autocrm.catalogue.policies import can_map_catalogue_text
 from autocrm.tenancy.policies import masked_fields
 from autocrm.tenancy.roles import DATA_STEWARD_ROLES, Role
 
@@ -43,6 +44,13 @@ def can_split_customers(staff: Staff) -> bool:
     """List the customers earlier imports merged wrongly and split them: the dealer's data
     stewards (customer relations and the managers), who also review duplicates."""
     return staff.role in DATA_STEWARD_ROLES and staff.dealer_id is not None
+
+
+def can_map_vehicle_models(staff: Staff) -> bool:
+    """List the dealer's vehicle models the catalogue did not recognize and map them to a
+    series (the mapping is the catalogue's, `catalogue.policies.can_map_catalogue_text`): the
+    dealer's department managers and its general manager. Not HQ, not the other roles."""
+    return can_map_catalogue_text(staff)
 
 
 def customer_masked_fields(viewer: Staff, customer: Any) -> frozenset[str]:

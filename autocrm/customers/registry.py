@@ -27,7 +27,11 @@ from autocrm.customers.identity_display import (
     vehicles_panel,
 )
 from autocrm.customers.ownership import TRANSFERRED_IN, TRANSFERRED_OUT
-from autocrm.customers.policies import can_create_customer, can_split_customers
+from autocrm.customers.policies import (
+    can_create_customer,
+    can_map_vehicle_models,
+    can_split_customers,
+)
 from autocrm.customers.selectors import history_entries, imported_reading_entries
 from autocrm.customers.splitting import SPLIT, SPLIT_FROM, SPLIT_UNDONE
 from autocrm.customers.timeline_display import (
@@ -66,6 +70,16 @@ def register() -> None:
             url_name="customers:split_list",
             order=72,
             visible=can_split_customers,
+        )
+    )
+    register_menu_entry(
+        MenuEntry(
+            key="catalogue_unmatched",
+            label=_("Unmatched models"),
+            icon="car-front",
+            url_name="customers:catalogue_unmatched",
+            order=74,
+            visible=can_map_vehicle_models,
         )
     )
     register_api_routes("autocrm.customers.api_urls")

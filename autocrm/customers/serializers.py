@@ -269,6 +269,15 @@ class ContactInputSerializer(serializers.Serializer):
 
 
 class VehicleOutputSerializer(serializers.ModelSerializer):
+    # the catalogue's series and trim by id; null where the vehicle has none (its text is not
+    # in the catalogue, or no trim was given)
+    series = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Catalogue series id."
+    )
+    trim = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Catalogue trim id."
+    )
+
     class Meta:
         model = Vehicle
         fields = [
@@ -278,6 +287,8 @@ class VehicleOutputSerializer(serializers.ModelSerializer):
             "plate_number",
             "brand",
             "model_name",
+            "series",
+            "trim",
             "purchase_date",
             "bought_here",
             "mileage_km",
@@ -294,6 +305,17 @@ class VehicleUpdateInputSerializer(serializers.Serializer):
     plate_number = _text(max_length=20)
     brand = _text(max_length=30)
     model_name = _text(max_length=50)
+    series = _id(
+        required=False,
+        allow_null=True,
+        help_text="Catalogue series id. Without one, the brand and model text are matched "
+        "to the catalogue; with one and no text, the text is the series'.",
+    )
+    trim = _id(
+        required=False,
+        allow_null=True,
+        help_text="Catalogue trim id, of the series given (or the series is the trim's).",
+    )
     purchase_date = serializers.DateField(required=False, allow_null=True)
     bought_here = serializers.BooleanField(required=False)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from autocrm.customers.activity import interaction_activity_record, mileage_activity_record
+from autocrm.customers.catalogue_links import catalogue_choice, catalogue_set, vehicle_link_text
 from autocrm.customers.choices import (
     Channel,
     CustomerKind,
@@ -350,7 +351,7 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     """Register a vehicle for the customer. A VIN already on file at this dealer is refused:
     the same car entered twice by sales and service is how duplicates are born (seed 000)."""
     _ensure_can_edit(actor, customer)
-    values = clean_vehicle_fields({"vin": "", **data})
+    values, choice = _vehicle_values({"vin": "", **data})
     existing = (
         Vehicle.objects.filter(dealer_id=customer.dealer_id, vin=values["vin"])
         .select_related("customer")
@@ -371,10 +372,12 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
     mileage = values.get("mileage_km")
     read_on = values.pop("mileage_read_on", None) or timezone.localdate()
     vehicle = Vehicle(dealer_id=customer.dealer_id, customer=customer, **values)
+    catalogue_set(vehicle, choice, text_changed=False)
     if mileage is not None:
         vehicle.mileage_read_on = read_on
     vehicle._history_user = actor  # type: ignore[attr-defined]
     vehicle.save()
+    vehicle_link_text(vehicle)
     # the vehicle's owner history starts here (customers.ownership)
     ownership_open(
         vehicle=vehicle,
@@ -401,17 +404,40 @@ def vehicle_add(*, actor: Staff, customer: Customer, data: Mapping[str, Any]) ->
 def vehicle_update(*, actor: Staff, vehicle: Vehicle, data: Mapping[str, Any]) -> Vehicle:
     _ensure_can_edit(actor, vehicle.customer)
     data = {k: v for k, v in data.items() if k != "mileage_km"}
-    values = clean_vehicle_fields(data)
+    values, choice = _vehicle_values(data)
     vin_changed = "vin" in values and values["vin"] != vehicle.vin
     same_vin = Vehicle.objects.filter(dealer_id=vehicle.dealer_id, vin=values.get("vin"))
     if vin_changed and same_vin.exclude(pk=vehicle.pk).exists():
         raise ValidationError({"vin": [_("This VIN is already on file.")]})
+    text_changed = any(
+        f in values and values[f] != getattr(vehicle, f) for f in ("brand", "model_name")
+    )
     for field, value in values.items():
         setattr(vehicle, field, value)
+    catalogue_set(vehicle, choice, text_changed=text_changed)
     vehicle._history_user = actor  # type: ignore[attr-defined]
     vehicle.save()
+    vehicle_link_text(vehicle)
     _changed(vehicle.customer)
     return vehicle
+
+
+def _vehicle_values(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The vehicle's cleaned values and its catalogue choice, every error of both at once."""
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    choice: dict[str, Any] = {}
+    try:
+        values = clean_vehicle_fields(data)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    try:
+        choice = catalogue_choice(data)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return values, choice
 
 
 def _reading_conflict(message: Any, other: MileageReading) -> ValidationError:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from autocrm.customers import identity_views, split_views, views
+from autocrm.customers import catalogue_views, identity_views, split_views, views
 
 app_name = "customers"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         name="household_remove",
     ),
     path("wrong-merges/", split_views.split_list, name="split_list"),
+    path(
+        "catalogue/unmatched/",
+        catalogue_views.unmatched_models,
+        name="catalogue_unmatched",
+    ),
     path("wrong-merges/<int:pk>/", split_views.split_confirm, name="split_confirm"),
     path("vehicles/<int:vehicle_pk>/", identity_views.vehicle_detail_view, name="vehicle_detail"),
 ]

@@ -34,6 +34,7 @@ from autocrm.core.bulk import (
     is_postgres,
 )
 from autocrm.core.models import Activity
+from autocrm.customers.catalogue_links import vehicles_link_catalogue
 from autocrm.customers.choices import (
     CustomerKind,
     HouseholdKind,
@@ -68,6 +69,8 @@ class CustomerWrites:
         #: customers whose quality may have changed, and those already scored by the caller
         self.touched: set[int] = set()
         self.scored: set[int] = set()
+        #: vehicles created or changed: linked to the catalogue from their text at the close
+        self.vehicles: set[int] = set()
 
     # --- customers ---------------------------------------------------------------------------
 
@@ -160,6 +163,7 @@ class CustomerWrites:
             ids = self._insert(Vehicle, rows)
             self._first_of_vehicles(ids, source=source, how=how)
             self.touched.update(row["customer_id"] for row in rows)
+            self.vehicles.update(ids)
             return ids
         created = [build(Vehicle, row) for row in rows]
         insert_with_history(Vehicle, created, user=self.actor, reason=self.reason, date=self.now)
@@ -172,6 +176,7 @@ class CustomerWrites:
             ]
         )  # fmt: skip
         self.touched.update(v.customer_id for v in created)
+        self.vehicles.update(v.pk for v in created)
         return [v.pk for v in created]
 
     def _first_of_vehicles(self, ids: Sequence[int], *, source: str, how: str) -> None:
@@ -411,6 +416,8 @@ class CustomerWrites:
                 [v for v in vehicles if changed is None or v.pk in changed], source=source
             )
         self.touched.update(v.customer_id for v in vehicles)
+        if fields & {"brand", "model_name"}:
+            self.vehicles.update(v.pk for v in vehicles)
 
     def delete_vehicles(self, ids: Sequence[int]) -> int:
         """Delete vehicles with their readings and the readings' timeline activities."""
@@ -420,6 +427,7 @@ class CustomerWrites:
             self._forget_readings(MileageReading.objects.filter(vehicle_id__in=chunk))
             Vehicle.objects.filter(pk__in=chunk).delete()
         self.touched.update(owners)
+        self.vehicles.difference_update(ids)
         return len(ids)
 
     def delete_readings(self, readings: Iterable[tuple[int, int]], *, source: str) -> int:
@@ -476,7 +484,12 @@ class CustomerWrites:
             )
 
     def close(self) -> None:
-        """Publish `customers_changed` for what these writes touched (once)."""
+        """Link the vehicles written to the catalogue by their text (one read of their distinct
+        brand and model pairs, `catalogue_links`), and publish `customers_changed` for what
+        these writes touched (once)."""
+        if self.vehicles:
+            vehicles_link_catalogue(dealer_id=self.dealer_id, vehicle_ids=self.vehicles)
+            self.vehicles = set()
         ids = self.touched - self.scored
         self.touched = set()
         if ids:

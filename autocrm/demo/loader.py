@@ -17,6 +17,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max, Model
 
+from autocrm.customers.catalogue_links import vehicles_link_catalogue
 from autocrm.customers.models import Contact, Customer, Interaction, MileageReading, Vehicle
 from autocrm.demo.columns import COLUMNS, TABLES
 from autocrm.demo.generator import DemoGenerator
@@ -268,6 +269,9 @@ def load(
                 progress(stats)
         writer.finish()
         open_ownership_periods()
+        # the generated brand and model texts are the catalogue's (catalogue_data covers
+        # every demo series), so every vehicle is linked to its series
+        vehicles_link_catalogue()
     finally:
         stop.set()
         producer.join(timeout=5)

@@ -28,8 +28,29 @@ _NEV_TOTAL = 2 * 34 * 10**4
 VEHICLE_COLUMNS = (
     "id", "dealer_id", "customer_id", "vin", "plate_number", "brand", "model_name", "color",
     "purchase_date", "bought_here", "purchase_price", "mileage_km", "mileage_read_on",
-    "created_at",
+    "created_at", "series_id", "trim_id",
 )  # fmt: skip
+#: The catalogue's series and trim are not generated: the loader links every vehicle by its
+#: brand and model text (customers.catalogue_links), as an import's vehicles are.
+#: A service advisor typing the model of a car bought elsewhere (seed 000: "CA/SA type
+#: carelessly"): about 1.5 % of those get a typo or a shrug instead of the model's name, the
+#: free text the catalogue cannot read and lists for the manager. Chosen from the vehicle's id
+#: (no draw from the generator's random stream, so every other row stays as it was).
+TYPO_CHARS = dict(zip("瑞达逸特观腾宋唐凌兰那萨朗汉", "锐哒意持冠滕送堂玲蓝娜撒郎憨", strict=True))
+SHRUGS = ("不详", "轿车", "SUV", "旧车")
+
+
+def typed_model_text(vehicle_id: int, name: str, bought_here: bool) -> str:
+    """The model text a vehicle row carries: its name, or for a few cars bought elsewhere a
+    typo of it (凯美锐, 朗意) or a shrug (不详)."""
+    if bought_here or (vehicle_id * 2654435761) % 1000 >= 15:
+        return name
+    typo = "".join(TYPO_CHARS.get(ch, ch) for ch in name)
+    if typo != name and vehicle_id % 3:
+        return typo
+    return SHRUGS[vehicle_id % len(SHRUGS)]
+
+
 READING_COLUMNS = (
     "id", "dealer_id", "vehicle_id", "mileage_km", "read_on", "source", "recorded_by_id",
     "odometer_replaced",
@@ -131,7 +152,7 @@ class VehicleFactory:
             vin,
             self.plate(model, rng),
             self.dealer.brand,
-            model.name,
+            typed_model_text(vehicle_id, model.name, bought_here),
             rng.choice(COLOURS),
             stored_purchase,
             bought_here,
@@ -139,6 +160,8 @@ class VehicleFactory:
             readings[-1][3] if readings else None,
             readings[-1][4] if readings else None,
             created_at,
+            None,  # series: linked from the text after the load
+            None,  # trim
         )
         return row, readings, VehicleFacts(vin, stored_purchase, bought_here)
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Model
 from django_scopes import scopes_disabled
 
+from autocrm.catalogue.services import catalogue_load
 from autocrm.demo.catalog_data import (
     DEALERS,
     GROUP_CODE,
@@ -89,6 +90,7 @@ def _staff_map(staff: list[tuple[str, int]], prefix: str) -> dict[str, tuple[int
 @transaction.atomic
 def world_create(quality: Mapping[str, Any]) -> World:
     """Create the group, dealers, dictionaries and staff (the database has no dealer yet)."""
+    catalogue_load()  # the shared model catalogue (a fresh migrate has it; a flush does not)
     with scopes_disabled():
         group, _created = DealerGroup.objects.get_or_create(
             code=GROUP_CODE, defaults={"name": GROUP_NAME}

@@ -26,7 +26,8 @@ DEFAULT_ENTRIES: dict[str, list[tuple[str, str]]] = {
         ("manufacturer", "制造商"),
         ("organization", "政府/机构"),
     ],
-    # seed 002: information sources of prospects
+    # seed 002: information sources of prospects ("经销商可根据当地情况在DSCRM中设置具体的报纸名称":
+    # a dealer adds its local newspapers and the online platforms, mapped to these)
     K.INFO_SOURCE: [
         ("newspaper", "报纸"),
         ("internet", "网络"),
@@ -64,6 +65,37 @@ DEFAULT_ENTRIES: dict[str, list[tuple[str, str]]] = {
         ("construction", "建筑地产"),
         ("transport", "交通运输"),
         ("self_employed", "个体经营"),
+        ("other", "其他"),
+    ],
+    # seed 002, "商业贸易业潜在客户的职务"
+    K.POSITION: [
+        ("owner", "私营业主"),
+        ("self_employed", "个体户"),
+        ("senior_manager", "公司/企业的高级管理人员"),
+        ("middle_manager", "公司/企业的中级管理人员"),
+        ("employee", "公司/企业的普通员工"),
+        ("professional", "专业人士"),
+        ("civil_servant", "公务员"),
+        ("other", "其他"),
+    ],
+    # seed 002, "流失原因分析": 价格 配置 颜色 没有现车 排放标准 排量 其它; the dealer practice adds
+    # "bought a competitor's car" (which one is recorded on the lost request)
+    K.LOST_REASON: [
+        ("price", "价格"),
+        ("configuration", "配置"),
+        ("colour", "颜色"),
+        ("no_stock", "没有现车"),
+        ("emission", "排放标准"),
+        ("displacement", "排量"),
+        ("competitor", "购买了竞品"),
+        ("other", "其他"),
+    ],
+    # seed 002, "购车客户背景分析 … 付款方式"
+    K.PAYMENT_METHOD: [
+        ("full", "全款"),
+        ("loan", "贷款"),
+        ("lease", "融资租赁"),
+        ("installment", "信用卡分期"),
         ("other", "其他"),
     ],
 }

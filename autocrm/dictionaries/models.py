@@ -16,6 +16,9 @@ class DictionaryKind(models.TextChoices):
     INFO_SOURCE = "info_source", _("Information source")
     HOBBY = "hobby", _("Hobby")
     INDUSTRY = "industry", _("Industry")
+    POSITION = "position", _("Position")
+    LOST_REASON = "lost_reason", _("Lost-sale reason")
+    PAYMENT_METHOD = "payment_method", _("Payment method")
 
 
 class DictionaryEntry(models.Model):

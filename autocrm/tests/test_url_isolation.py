@@ -247,7 +247,78 @@ class DealerObjects:
                 username=self.consultant.username, ip_address="10.0.0.1", user_agent="test",
                 http_accept="*/*", path_info="/accounts/login/", **extra,
             ).pk  # fmt: skip
+        if label.startswith("catalogue."):
+            # the shared model catalogue (no dealer's): a row of the shipped one
+            from django.apps import apps
+
+            from autocrm.catalogue.services import catalogue_load
+
+            catalogue_load()
+            return apps.get_model(label).objects.order_by("pk").first().pk
         pytest.fail(f"{route} ({route.route}): no factory for the admin of {label}")
+
+    # sales: a lead, its opportunity and a lost request on it (the consultant's)
+    @cached_property
+    def lead(self) -> Any:
+        from autocrm.sales.leads import lead_receive
+
+        data = {"source": "phone", "name": "周杰", "mobile": "13711112222"}
+        with scope(dealer=self.dealer.pk):
+            return lead_receive(actor=self.consultant, data=data, consultant=self.consultant).lead
+
+    @cached_property
+    def opportunity(self) -> Any:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from autocrm.catalogue.models import Series
+        from autocrm.sales.opportunities import opportunity_open
+
+        data = {
+            "series": Series.objects.order_by("pk").first().pk,
+            "expected_amount": "150000",
+            "expected_close_on": timezone.localdate() + timedelta(days=20),
+            "plan_kind": "call",
+            "plan_due_at": timezone.now() + timedelta(days=1),
+        }
+        with scope(dealer=self.dealer.pk):
+            return opportunity_open(
+                actor=self.consultant, customer=self.lead.customer, data=data, lead=self.lead
+            )
+
+    @cached_property
+    def lost_request(self) -> Any:
+        from autocrm.dictionaries.models import DictionaryEntry
+        from autocrm.sales.lost import lost_request_file
+
+        with scope(dealer=self.dealer.pk):
+            reason = DictionaryEntry.objects.get(
+                dealer=self.dealer, kind="lost_reason", code="price"
+            )
+            return lost_request_file(
+                actor=self.consultant,
+                opportunity=self.opportunity,
+                data={"reason": reason.pk, "note": "价格"},
+            )
+
+    @cached_property
+    def plan(self) -> Any:
+        from autocrm.sales.models import FollowUpPlan
+
+        with scope(dealer=self.dealer.pk):
+            return FollowUpPlan.objects.filter(opportunity=self.opportunity).get()
+
+    @cached_property
+    def lead_upload(self) -> Any:
+        from autocrm.imports.tests.files import xlsx
+        from autocrm.sales.lead_import import lead_import_upload
+
+        rows = [["线索ID", "姓名", "手机"], ["AH-1", "周杰", "13711112223"]]
+        with scope(dealer=self.dealer.pk):
+            return lead_import_upload(
+                actor=self.steward, content=xlsx(rows), filename="线索.xlsx", source="autohome"
+            )
 
     @cached_property
     def customer_content_type(self) -> Any:
@@ -278,6 +349,11 @@ FACTORIES: dict[str, Factory] = {
     "merge_id": _pk("merge"),
     "sample_id": _pk("verification_sample"),
     "call_id": _pk("verification_call"),
+    "lead_id": _pk("lead"),
+    "opportunity_id": _pk("opportunity"),
+    "lost_request_id": _pk("lost_request"),
+    "upload_id": lambda objects, route: objects.lead_upload.id,
+    "plan_id": _pk("plan"),
     # pk and other generic names, per namespace or per URL
     "customers:pk": _pk("customer"),
     "customers:vehicle_pk": _pk("vehicle"),

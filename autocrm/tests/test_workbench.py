@@ -21,14 +21,19 @@ pytestmark = pytest.mark.django_db
 
 #: The menu of each role, in order (keys of the registered entries).
 MENUS = {
-    "consultant_a": ["home", "customers", "customer_create", "quality"],
+    "consultant_a": ["home", "customers", "customer_create", "leads", "traffic", "opportunities",
+                     "quality"],
     "advisor_a": ["home", "customers", "customer_create", "quality"],
-    "cr_a": ["home", "customers", "customer_create", "quality", "imports", "verification",
-             "duplicates", "wrong_merges"],
-    "manager_a": ["home", "customers", "customer_create", "quality", "imports", "verification",
-                  "duplicates", "wrong_merges"],
-    "gm_a": ["home", "customers", "quality"],
-    "hq_analyst": ["home", "customers", "quality", "duplicates"],
+    "cr_a": ["home", "customers", "customer_create", "leads", "quality", "imports", "verification",
+             "lost_calls", "duplicates", "wrong_merges"],
+    "manager_a": ["home", "customers", "customer_create", "leads", "traffic", "opportunities",
+                  "lost_requests", "funnel", "sales_analysis", "quality", "imports",
+                  "verification", "lost_calls", "duplicates", "wrong_merges",
+                  "catalogue_unmatched", "sales_setup", "business_calendar"],
+    "gm_a": ["home", "customers", "leads", "traffic", "opportunities", "lost_requests", "funnel",
+             "sales_analysis", "quality", "catalogue_unmatched", "sales_setup",
+             "business_calendar"],
+    "hq_analyst": ["home", "customers", "sales_group", "quality", "duplicates"],
 }  # fmt: skip
 
 
@@ -104,9 +109,10 @@ def test_a_registered_card_and_menu_entry_show_without_web_knowing_the_app(
     extra_card: None, consultant_a: Any, hq_analyst: Any
 ) -> None:
     response = _client(consultant_a).get(reverse("home"))
-    assert [c.key for c in response.context["cards"]] == ["quality", "test_card"]
+    keys = [c.key for c in response.context["cards"]]
+    assert keys == ["sales_consultant", "quality", "test_card"]
     assert response.context["nav_items"][-1]["key"] == "test_entry"
     # a card or entry whose context or visibility says no is not shown
     response = _client(hq_analyst).get(reverse("home"))
-    assert [c.key for c in response.context["cards"]] == ["quality_hq"]
+    assert [c.key for c in response.context["cards"]] == ["sales_hq", "quality_hq"]
     assert "test_entry" not in [item["key"] for item in response.context["nav_items"]]
