@@ -18,6 +18,7 @@ from autocrm.customers.family_members import households_from_family_members
 from autocrm.demo.catalog_data import PASSWORD, ROLE_TITLES
 from autocrm.demo.detection import demo_duplicate_detection
 from autocrm.demo.loader import LoadStats, first_ids, load, make_writer
+from autocrm.demo.sales_load import sales_load
 from autocrm.demo.verification import demo_quality_history, demo_verification
 from autocrm.demo.world import logins, world_create, world_delete
 from autocrm.tenancy.models import Dealer
@@ -37,7 +38,9 @@ class Command(BaseCommand):
         "report, and write the ground truth (duplicate clusters, dirt applied) to DemoTruth. "
         "N counts every Customer row, duplicates included. The data is deterministic: the same "
         "--customers and --seed give the same rows on any day, because all dates are relative "
-        "to a fixed 'today' of 2026-11-01 UTC."
+        "to a fixed 'today' of 2026-11-01 UTC. The sales year (leads, showroom traffic, "
+        "opportunities, lost requests, targets) is the 365 days up to the real now, so that the "
+        "workbench always has today's work: the same seed gives the same rows on the same day."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +60,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not run duplicate detection for each dealer after loading (benchmarks "
             "time it themselves).",
+        )
+        parser.add_argument(
+            "--skip-sales",
+            action="store_true",
+            help="Do not generate the dealers' sales year (leads, showroom traffic, "
+            "opportunities, lost requests, targets).",
         )
         parser.add_argument(
             "--keep-constraints",
@@ -95,6 +104,22 @@ class Command(BaseCommand):
                 writer=make_writer(drop_constraints=not options["keep_constraints"]),
                 progress=self.progress(customers),
             )
+            if not options["skip_sales"]:
+                # a year up to now of leads, traffic and opportunities: before the timeline
+                # activities below, which cover the readings of the cars it sells too
+                sales = sales_load(
+                    [(ctx.spec, ctx.id) for ctx in world.dealers],
+                    seed=options["seed"],
+                    quality_now=world.now,
+                )
+                self.stderr.write(
+                    f"Generated a sales year: {sales.rows['lead']:,} leads, "
+                    f"{sales.rows['opportunity']:,} opportunities, "
+                    f"{sales.rows['plan']:,} follow-up plans, "
+                    f"{sales.rows['activity']:,} sales activities ({self.elapsed(started)})."
+                )
+                for campaign in sales.campaigns:
+                    self.stderr.write(f"  campaign: {campaign}")
             # the loader writes readings and interactions with COPY, not through the services
             activities = activities_for_loaded_rows(
                 readings_from=world.first_ids["reading"],
