@@ -44,7 +44,8 @@ class PersonFound:
     anchor: Customer | None  # the household member who holds the number
 
 
-def _facts(customer: Customer, vins: frozenset[str]) -> PersonFacts:
+def person_facts(customer: Customer, vins: frozenset[str] = frozenset()) -> PersonFacts:
+    """What identity compares of a stored customer (with the VINs of their vehicles)."""
     return PersonFacts(
         name=customer.name,
         kind=customer.kind,
@@ -93,7 +94,7 @@ def person_lookup(*, dealer_id: int, name: str, mobile: str, id_number: str = ""
     different: Customer | None = None
     best: tuple[int, Customer] | None = None
     for holder in holders:
-        decision = same_person(_facts(holder, frozenset(vins.get(holder.pk, ()))), incoming)
+        decision = same_person(person_facts(holder, frozenset(vins.get(holder.pk, ()))), incoming)
         if decision.verdict is Verdict.SAME:
             # the strongest name agreement wins; the contact mobile before an older number
             rank = int(decision.names) * 2 + (holder.mobile == mobile)

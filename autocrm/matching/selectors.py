@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 
+from autocrm.customers.intake import person_facts
 from autocrm.customers.models import Customer, Vehicle
 from autocrm.customers.presenters import (
     birth_date_display,
@@ -26,7 +27,6 @@ from autocrm.matching.models import (
 )
 from autocrm.rules.identity import PersonFacts, Verdict, same_person
 from autocrm.rules.names import is_nickname, is_placeholder_name
-from autocrm.rules.survivorship import is_valid_id_number
 
 QUEUE_PAGE = 50
 #: A run still "running" after this long was interrupted (its process ended without saying).
@@ -315,17 +315,7 @@ class BulkGroup:
 
 
 def _facts(customer: Customer, vins: set[str]) -> PersonFacts:
-    return PersonFacts(
-        name=customer.name,
-        kind=customer.kind,
-        id_number=customer.id_number if is_valid_id_number(customer.id_number) else "",
-        uscc=customer.uscc,
-        gender=customer.gender,
-        birth_date=customer.birth_date,
-        mobiles=frozenset([customer.mobile]) - {""},
-        landlines=frozenset([customer.landline]) - {""},
-        vins=frozenset(vins),
-    )
+    return person_facts(customer, frozenset(vins))
 
 
 def bulk_merge_plan(groups: list[ExactGroup]) -> list[BulkGroup]:

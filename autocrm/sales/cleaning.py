@@ -19,6 +19,14 @@ from autocrm.rules.text import clean_text
 from autocrm.sales.models import ActivityKind
 
 MAX_AMOUNT = Decimal("99999999.99")
+#: No row id is larger (a bigger number would overflow the database's integer: a 500).
+MAX_ID = 2**63 - 1
+
+
+def an_id(value: object) -> bool:
+    """Whether a value sent as an id can be one (digits that fit the database's integer)."""
+    text = str(value)
+    return text.isdigit() and int(text) <= MAX_ID
 
 
 def parse_day(value: object) -> date | None:
@@ -122,7 +130,7 @@ def series_field(data: Mapping[str, Any], field: str, errors: Errors) -> Series 
         return None
     if isinstance(value, Series):
         return value
-    found = Series.objects.filter(pk=value).first() if str(value).isdigit() else None
+    found = Series.objects.filter(pk=value).first() if an_id(value) else None
     if found is None:
         add_error(errors, field, _("Choose a model of the catalogue."))
     return found
@@ -135,7 +143,7 @@ def entry_field(data: Mapping[str, Any], field: str, kind: str, dealer_id: int, 
     if value in (None, ""):
         return None
     entry = value if isinstance(value, DictionaryEntry) else None
-    if entry is None and str(value).isdigit():
+    if entry is None and an_id(value):
         entry = DictionaryEntry.objects.filter(pk=value).first()
     if entry is None or entry.dealer_id != dealer_id or entry.kind != kind:
         add_error(errors, field, _("Choose a valid option."))

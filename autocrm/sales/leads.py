@@ -16,17 +16,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from autocrm.catalogue.models import Series
 from autocrm.core.activity import activity_record
 from autocrm.customers.intake import person_for_contact, person_lookup
 from autocrm.customers.models import Customer
-from autocrm.dictionaries.models import DictionaryEntry
 from autocrm.rules.dates import is_plausible_event_year
 from autocrm.rules.identity import compare_names
 from autocrm.rules.phones import normalize_mobile
 from autocrm.rules.text import clean_name, clean_text
 from autocrm.sales.assignment import consultant_for
 from autocrm.sales.catalogue_text import series_for_text
+from autocrm.sales.cleaning import Errors, add_error, an_id, entry_field, series_field
 from autocrm.sales.clock import response_deadlines, response_measure
 from autocrm.sales.config import sales_settings_for
 from autocrm.sales.models import Lead, LeadMatch, LeadSource, LeadStatus
@@ -39,7 +38,6 @@ LEAD_RECEIVED = "lead_received"
 LEAD_ANSWERED = "lead_answered"
 LEAD_CLOSED = "lead_closed"
 
-Errors = dict[str, list[ValidationError]]
 
 #: A lead received longer ago than this when it reaches the system (a month-old platform
 #: export) starts no first-response clock: it was answered, or not, outside the system, and
@@ -53,51 +51,20 @@ class LeadReceipt:
     created: bool  # False: the same (source, external id) was received before
 
 
-def _error(errors: Errors, field: str, message: Any) -> None:
-    errors.setdefault(field, []).append(ValidationError(message))
-
-
-def _series(value: Any, errors: Errors) -> Series | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, Series):
-        return value
-    found = (
-        Series.objects.filter(pk=value, is_active=True).first() if str(value).isdigit() else None
-    )
-    if found is None:
-        _error(errors, "series", _("Choose a model of the catalogue."))
-    return found
-
-
-def _dictionary(value: Any, dealer_id: int, kind: str, field: str, errors: Errors) -> (
-    DictionaryEntry | None
-):  # fmt: skip
-    if value in (None, ""):
-        return None
-    entry = value if isinstance(value, DictionaryEntry) else None
-    if entry is None and str(value).isdigit():
-        entry = DictionaryEntry.objects.filter(pk=value).first()
-    if entry is None or entry.dealer_id != dealer_id or entry.kind != kind:
-        _error(errors, field, _("Choose a valid option."))
-        return None
-    return entry
-
-
 def clean_lead(data: Mapping[str, Any], *, dealer_id: int) -> dict[str, Any]:
     """The lead's values cleaned by the entry rules; a ValidationError names every bad field."""
     errors: Errors = {}
     out: dict[str, Any] = {}
     source = str(data.get("source") or "")
     if source not in LeadSource.values:
-        _error(errors, "source", _("Choose where the lead came from."))
+        add_error(errors, "source", _("Choose where the lead came from."))
     out["source"] = source
     out["external_id"] = clean_text(str(data.get("external_id") or ""))[:64]
     name = clean_name(str(data.get("name") or ""))
     if not name:
-        _error(errors, "name", _("Enter the customer's name (a title such as 王先生 will do)."))
+        add_error(errors, "name", _("Enter the customer's name (a title such as 王先生 will do)."))
     elif len(name) > 100:
-        _error(errors, "name", _("Enter at most 100 characters."))
+        add_error(errors, "name", _("Enter at most 100 characters."))
     out["name"] = name
     raw_mobile = clean_text(str(data.get("mobile") or ""))
     out["mobile_raw"] = raw_mobile[:40]
@@ -106,7 +73,7 @@ def clean_lead(data: Mapping[str, Any], *, dealer_id: int) -> dict[str, Any]:
     except ValidationError as exc:
         errors.setdefault("mobile", []).extend(exc.error_list)
     if not raw_mobile:
-        _error(errors, "mobile", _("Enter the customer's mobile number."))
+        add_error(errors, "mobile", _("Enter the customer's mobile number."))
     received = data.get("received_at")
     if isinstance(received, str) and received:
         received = _parse_time(received, errors)
@@ -114,27 +81,25 @@ def clean_lead(data: Mapping[str, Any], *, dealer_id: int) -> dict[str, Any]:
         not is_plausible_event_year(received.year)
         or received > timezone.now() + timedelta(minutes=5)
     ):
-        _error(errors, "received_at", _("Enter a time that is not in the future."))
+        add_error(errors, "received_at", _("Enter a time that is not in the future."))
         received = None
     out["received_at"] = received or None
-    out["series"] = _series(data.get("series"), errors)
+    out["series"] = series_field(data, "series", errors)
     out["model_text"] = clean_text(str(data.get("model_text") or ""))[:80]
     if out["series"] is None and out["model_text"]:
         out["series"] = series_for_text(out["model_text"])
     out["city"] = clean_text(str(data.get("city") or ""))[:30]
     out["note"] = clean_text(str(data.get("note") or ""))[:2000]
-    out["info_source"] = _dictionary(
-        data.get("info_source"), dealer_id, "info_source", "info_source", errors
-    )
+    out["info_source"] = entry_field(data, "info_source", "info_source", dealer_id, errors)
     referrer = data.get("referrer")
     if referrer not in (None, ""):
         found = referrer if isinstance(referrer, Customer) else None
-        if found is None and str(referrer).isdigit():
+        if found is None and an_id(referrer):
             found = Customer.objects.filter(
                 pk=referrer, dealer_id=dealer_id, merged_into__isnull=True
             ).first()
         if found is None or found.dealer_id != dealer_id:
-            _error(errors, "referrer", _("Choose a customer of this dealer."))
+            add_error(errors, "referrer", _("Choose a customer of this dealer."))
         out["referrer"] = found
     raw = data.get("raw")
     out["raw"] = dict(raw) if isinstance(raw, Mapping) else {}
@@ -147,7 +112,7 @@ def _parse_time(text: str, errors: Errors) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        _error(errors, "received_at", _("Enter a date and time such as 2026-05-01 10:30."))
+        add_error(errors, "received_at", _("Enter a date and time such as 2026-05-01 10:30."))
         return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)

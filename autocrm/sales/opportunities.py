@@ -26,6 +26,7 @@ from autocrm.sales.cleaning import (
     Errors,
     add_error,
     amount_field,
+    an_id,
     choice_field,
     clean_plan,
     date_field,
@@ -101,7 +102,7 @@ def clean_opportunity(
             trim = (
                 trim_id
                 if isinstance(trim_id, Trim)
-                else (Trim.objects.filter(pk=trim_id).first() if str(trim_id).isdigit() else None)
+                else (Trim.objects.filter(pk=trim_id).first() if an_id(trim_id) else None)
             )
             series = out.get("series")
             if trim is None or (series is not None and trim.series_id != series.pk):
@@ -193,7 +194,7 @@ def _owner(actor: Staff, data: Mapping[str, Any], dealer_id: int) -> Staff:
     staff = (
         chosen
         if isinstance(chosen, Staff)
-        else (Staff.objects.filter(pk=chosen).first() if str(chosen).isdigit() else None)
+        else (Staff.objects.filter(pk=chosen).first() if an_id(chosen) else None)
     )
     if (
         staff is None

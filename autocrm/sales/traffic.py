@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from autocrm.catalogue.models import Series
 from autocrm.customers.intake import PersonMatch
+from autocrm.sales.cleaning import an_id
 from autocrm.sales.leads import lead_receive
 from autocrm.sales.models import LeadMatch, LeadSource, LeadStatus, Opportunity, WalkInCount
 from autocrm.sales.opportunities import opportunity_open
@@ -53,12 +54,10 @@ def walk_ins_record(
     errors: dict[str, list[ValidationError]] = {}
     clean: dict[int | None, int] = {}
     known = set(
-        Series.objects.filter(pk__in=[k for k in counts if str(k).isdigit()]).values_list(
-            "pk", flat=True
-        )
+        Series.objects.filter(pk__in=[k for k in counts if an_id(k)]).values_list("pk", flat=True)
     )
     for key, raw in counts.items():
-        series_id = int(key) if str(key).isdigit() else None
+        series_id = int(key) if an_id(key) else None
         if key not in (None, "") and series_id not in known:
             errors.setdefault("series", []).append(
                 ValidationError(_("Choose a model of the catalogue."))
