@@ -509,7 +509,7 @@ class StageChange(models.Model):
 
 
 class ActivityKind(models.TextChoices):
-    CALL = "call", _("Call")
+    CALL = "call", _("Phone follow-up")
     VISIT = "visit", _("Visit")
     TEST_DRIVE = "test_drive", _("Test drive")
     QUOTE = "quote", _("Quote")
