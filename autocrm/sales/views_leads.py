@@ -69,6 +69,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "statuses": [("waiting", _("Waiting for a first response")), *LeadStatus.choices],
         "sources": LeadSource.choices,
         "team": selectors.team(user) if sees_whole_team(user) else [],
+        "can_receive": can_receive_leads(user),
         "nav_active": "leads",
     }
     template = "sales/_lead_rows.html" if request.htmx else "sales/lead_list.html"

@@ -39,7 +39,12 @@ from autocrm.sales.models import (
     Temperature,
     WalkInCount,
 )
-from autocrm.sales.policies import can_use_sales, can_work_opportunity, sees_whole_team
+from autocrm.sales.policies import (
+    can_receive_leads,
+    can_use_sales,
+    can_work_opportunity,
+    sees_whole_team,
+)
 from autocrm.sales.traffic import prospect_register, walk_ins_record
 
 
@@ -73,6 +78,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
         "models": series_choices(),
         "team": selectors.team(user) if sees_whole_team(user) else [],
         "now": timezone.now(),
+        "can_register": _registers_prospects(user),
         "nav_active": "opportunities",
     }
     template = "sales/_opportunity_rows.html" if request.htmx else "sales/opportunity_list.html"
@@ -252,12 +258,17 @@ def traffic_day(request: HttpRequest) -> HttpResponse:
         "registered": registered,
         "unregistered": unregistered,
         "traffic": unregistered + len(registered),
+        "can_register": _registers_prospects(user),
         "nav_active": "traffic",
     }
     return render(request, "sales/traffic_day.html", context)
 
 
-@permission_required(can_use_sales)
+def _registers_prospects(user: Any) -> bool:
+    return can_use_sales(user) and can_receive_leads(user)
+
+
+@permission_required(_registers_prospects)
 def prospect_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ProspectForm(request.POST or None, viewer=user)

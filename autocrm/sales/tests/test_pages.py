@@ -160,3 +160,18 @@ def test_the_director_decides_a_lost_request(actors: Any, opportunity: Any, deal
     with scope(dealer=dealer_a.pk):
         opportunity.refresh_from_db()
     assert opportunity.status == "open"
+
+
+def test_the_general_manager_reads_the_sales_pages_but_enters_nothing(
+    gm_a: Any, opportunity: Any, lead: Any
+) -> None:
+    from autocrm.testing.access import client_as
+
+    client = client_as("manager", gm_a)
+    for url in ("/sales/leads/", "/sales/opportunities/", "/sales/traffic/", "/sales/funnel/"):
+        body = client.get(url)
+        assert_allowed(body)
+        assert "/sales/prospects/new/" not in body.content.decode()
+        assert "/sales/leads/new/" not in body.content.decode()
+    assert_forbidden(client.get("/sales/leads/new/"))
+    assert_forbidden(client.get("/sales/prospects/new/"))
