@@ -33,7 +33,7 @@ from autocrm.sales.models import (
     Opportunity,
     OpportunityStatus,
 )
-from autocrm.sales.opportunities import ensure_can_work, refresh_next_due
+from autocrm.sales.opportunities import ensure_can_work, plan_create, refresh_next_due
 from autocrm.sales.policies import can_decide_lost, can_make_lost_calls, sees_whole_team
 from autocrm.tenancy.models import Staff
 
@@ -161,13 +161,7 @@ def lost_request_reject(
     request.save()
     opportunity = request.opportunity
     opportunity.status = OpportunityStatus.OPEN
-    FollowUpPlan.objects.create(
-        dealer_id=opportunity.dealer_id,
-        opportunity=opportunity,
-        owner=opportunity.consultant,
-        created_at=now,
-        **plan,
-    )
+    plan_create(opportunity, plan, now=now)
     refresh_next_due(opportunity)
     opportunity.save(update_fields=["status", "next_due_at"])
     _record_decision(actor, request, now)
@@ -235,13 +229,7 @@ def opportunity_reopen(
     opportunity.lost_to_series = None
     opportunity.lost_note = ""
     opportunity.closed_on = None
-    FollowUpPlan.objects.create(
-        dealer_id=opportunity.dealer_id,
-        opportunity=opportunity,
-        owner=opportunity.consultant,
-        created_at=now,
-        **plan,
-    )
+    plan_create(opportunity, plan, now=now)
     refresh_next_due(opportunity)
     opportunity.save()
     activity_record(

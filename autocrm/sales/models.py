@@ -36,6 +36,13 @@ def _staff_fk(
     )
 
 
+def _dealer_fk() -> models.ForeignKey:
+    """The dealer of a row (unindexed alone: every index of these tables leads with it)."""
+    return models.ForeignKey(
+        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
+    )
+
+
 def _dict_fk(kind: str, verbose: str | object) -> models.ForeignKey:
     return models.ForeignKey(
         "dictionaries.DictionaryEntry",
@@ -189,9 +196,7 @@ class LeadStatus(models.TextChoices):
 
 
 class Lead(models.Model):
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     source = models.CharField(_("source"), max_length=16, choices=LeadSource.choices)
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -283,9 +288,7 @@ class Lead(models.Model):
 class WalkInCount(models.Model):
     """未留档客户: a consultant's count of the day's walk-ins who left no details, per model."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     consultant = _staff_fk(_("consultant"), null=False)
     day = models.DateField(_("day"))
     series = _series_fk(_("model"))
@@ -365,9 +368,7 @@ class Opportunity(models.Model):
     industry, position, age band, hobbies, expected purchase time and way) is the seed's
     prospect analysis ("潜在客户背景分析的数据来源: 销售顾问---销售机会")."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.PROTECT,
@@ -488,9 +489,7 @@ class Opportunity(models.Model):
 class StageChange(models.Model):
     """Each move of an opportunity between stages: the funnel's conversion and time in stage."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
     )
@@ -527,9 +526,7 @@ class FollowUpPlan(models.Model):
     """跟踪计划: a planned activity of an opportunity, and its outcome once done (seed 002:
     "销售顾问需要对每一个销售机会都要建立下一步活动计划")."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="plans", verbose_name=_("opportunity")
     )
@@ -587,9 +584,7 @@ class LostRequest(models.Model):
     the sales director's decision, and, for a sample of the approved ones, the verification
     call customer relations made."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.CASCADE, related_name="lost_requests"
     )
@@ -640,9 +635,7 @@ class LostRequest(models.Model):
 class SalesTarget(models.Model):
     """The month's sales target in units, for the dealer (series empty) or one model."""
 
-    dealer = models.ForeignKey(
-        Dealer, on_delete=models.PROTECT, db_index=False, verbose_name=_("dealer")
-    )
+    dealer = _dealer_fk()
     month = models.DateField(_("month"))  # its first day
     series = _series_fk(_("model"))
     units = models.PositiveIntegerField(_("target (units)"))

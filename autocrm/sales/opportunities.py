@@ -178,6 +178,20 @@ def _ensure_open(opportunity: Opportunity) -> None:
         )
 
 
+def plan_create(
+    opportunity: Opportunity, values: Mapping[str, Any], *, now: datetime | None = None
+) -> FollowUpPlan:
+    """A planned activity of the opportunity, owned by its consultant (`values` as cleaned by
+    `clean_plan`); the caller refreshes `next_due_at`."""
+    return FollowUpPlan.objects.create(
+        dealer_id=opportunity.dealer_id,
+        opportunity=opportunity,
+        owner=opportunity.consultant,
+        created_at=now or timezone.now(),
+        **values,
+    )
+
+
 def refresh_next_due(opportunity: Opportunity) -> None:
     opportunity.next_due_at = FollowUpPlan.objects.filter(
         dealer_id=opportunity.dealer_id, opportunity=opportunity, done_at__isnull=True
@@ -279,9 +293,7 @@ def opportunity_open(
         at=now,
         actor=actor,
     )
-    FollowUpPlan.objects.create(
-        dealer_id=dealer_id, opportunity=opportunity, owner=consultant, created_at=now, **plan
-    )
+    plan_create(opportunity, plan, now=now)
     refresh_next_due(opportunity)
     opportunity.save(update_fields=["next_due_at"])
     if lead is not None:
@@ -386,12 +398,7 @@ def plan_add(*, actor: Staff, opportunity: Opportunity, data: Mapping[str, Any])
     ensure_can_work(actor, opportunity)
     _ensure_open(opportunity)
     values = clean_plan(data)
-    plan = FollowUpPlan.objects.create(
-        dealer_id=opportunity.dealer_id,
-        opportunity=opportunity,
-        owner=opportunity.consultant,
-        **values,
-    )
+    plan = plan_create(opportunity, values)
     refresh_next_due(opportunity)
     opportunity.save(update_fields=["next_due_at"])
     return plan
@@ -439,13 +446,7 @@ def plan_record(
     plan.outcome_note = note
     plan.save(update_fields=["done_at", "outcome", "outcome_note"])
     if next_plan is not None:
-        FollowUpPlan.objects.create(
-            dealer_id=plan.dealer_id,
-            opportunity=opportunity,
-            owner=opportunity.consultant,
-            created_at=now,
-            **next_plan,
-        )
+        plan_create(opportunity, next_plan, now=now)
     refresh_next_due(opportunity)
     opportunity.save(update_fields=["next_due_at"])
     activity_record(
